@@ -38,8 +38,16 @@ public final class ClusterMember {
         config.setInstanceName("tollgate-" + settings.clusterPort() + "-" + ProcessHandle.current().pid());
         config.getNetworkConfig().getJoin().getTcpIpConfig().setMembers(settings.clusterMembers());
         config.getMemberAttributeConfig().setAttribute(HTTP_PORT_ATTRIBUTE, Integer.toString(settings.serverPort()));
-        config.addSplitBrainProtectionConfig(new SplitBrainProtectionConfig(MAJORITY, true,
-                majorityOf(settings.clusterMembers().size())).setProtectOn(SplitBrainProtectionOn.WRITE));
+        int majority = majorityOf(settings.clusterMembers().size());
+        if (majority > 1) {
+            config.addSplitBrainProtectionConfig(new SplitBrainProtectionConfig(MAJORITY, true, majority)
+                    .setProtectOn(SplitBrainProtectionOn.WRITE));
+        } else {
+            // One configured member is always its own majority; Hazelcast's protection would only start
+            // satisfied after a membership event, which a lone member never sees.
+            config.getMapConfig(USERS).setSplitBrainProtectionName(null);
+            config.getMapConfig(APIS).setSplitBrainProtectionName(null);
+        }
         long ttlSeconds = Math.max(1, settings.policyCacheTtl().toSeconds());
         for (String policies : new String[] {USER_POLICIES, API_POLICIES}) {
             config.getMapConfig(policies).setTimeToLiveSeconds((int) ttlSeconds);
