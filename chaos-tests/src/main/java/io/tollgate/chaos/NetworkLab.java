@@ -131,7 +131,12 @@ public final class NetworkLab implements AutoCloseable {
         Shell.run("ip", "-n", hub(), "link", "set", hubPort(i), "up");
     }
 
-    /** Runs a command inside member i's namespace (diagnostics, e.g. ping). */
+    /** Whether a TCP connection from member {@code from}'s namespace to {@code host:port} succeeds within 1 s. */
+    public boolean canConnect(int from, String host, int port) {
+        return execIn(from, "socat", "-u", "TCP:" + host + ":" + port + ",connect-timeout=1", "/dev/null").exitCode() == 0;
+    }
+
+    /** Runs a command inside member i's namespace (diagnostics). */
     public Shell.Result execIn(int i, String... command) {
         String[] full = new String[command.length + 4];
         full[0] = "ip";
