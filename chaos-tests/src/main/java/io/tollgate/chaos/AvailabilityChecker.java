@@ -28,14 +28,19 @@ public final class AvailabilityChecker {
     private AvailabilityChecker() {
     }
 
+    /**
+     * Answers that failed because the member the client talked to was itself killed or paused under it are left out:
+     * that client's sidecar was down, which is the fault, not the cluster's answer (the harness records member
+     * outages with {@link History#memberDown}).
+     */
     public static Result check(History history, Duration decisionTimeout) {
-        List<AcquireAnswer> sent = history.answers(LedgerChecker::wasSent);
+        List<AcquireAnswer> sent = history.answers(a -> LedgerChecker.wasSent(a) && !history.hitDownMember(a));
         long limit = decisionTimeout.toNanos();
         long inTime = sent.stream().filter(a -> (a.allowed() || a.denied()) && a.latencyNanos() <= limit).count();
         long failure = sent.stream().filter(a -> a.kind() == AnswerKind.FAILURE_CLOSED || a.kind() == AnswerKind.FAILURE_OPEN).count();
-        long errors = history.answers().stream().filter(a -> a.kind() == AnswerKind.ERROR).count();
+        long errors = sent.stream().filter(a -> a.kind() == AnswerKind.ERROR).count();
         double[] lat = sent.stream().mapToDouble(AcquireAnswer::latencyMillis).sorted().toArray();
-        return new Result(history.answers().size(), inTime, failure, errors, percentile(lat, 0.50), percentile(lat, 0.99),
+        return new Result(sent.size(), inTime, failure, errors, percentile(lat, 0.50), percentile(lat, 0.99),
                 lat.length == 0 ? 0 : lat[lat.length - 1]);
     }
 

@@ -19,6 +19,11 @@ public final class History {
 
     private final ConcurrentLinkedQueue<AcquireAnswer> answers = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<Event> events = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Outage> outages = new ConcurrentLinkedQueue<>();
+
+    /** A member was down (killed or paused) from {@code fromNanos} until {@code toNanos} (Long.MAX_VALUE: still). */
+    public record Outage(String member, long fromNanos, long toNanos) {
+    }
 
     public void record(AcquireAnswer answer) {
         answers.add(answer);
@@ -33,6 +38,30 @@ public final class History {
         long now = System.nanoTime();
         events.add(new Event(now, description));
         return now;
+    }
+
+    /** Marks a member killed or paused now, with a fault event; returns the instant. */
+    public long memberDown(MemberProcess member, String fault) {
+        long now = event("fault: " + fault + " " + member.name());
+        outages.add(new Outage(member.name(), now, Long.MAX_VALUE));
+        return now;
+    }
+
+    /** Marks the member's latest outage as over (resumed or restarted), with a heal event; returns the instant. */
+    public long memberUp(MemberProcess member, String heal) {
+        long now = event("heal: " + heal + " " + member.name());
+        outages.stream().filter(o -> o.member().equals(member.name()) && o.toNanos() == Long.MAX_VALUE).findFirst()
+                .ifPresent(o -> {
+                    outages.remove(o);
+                    outages.add(new Outage(o.member(), o.fromNanos(), now));
+                });
+        return now;
+    }
+
+    /** Whether the answer came from a member that was down at some point while the request was outstanding. */
+    public boolean hitDownMember(AcquireAnswer a) {
+        return a.kind() != AnswerKind.ALLOWED && a.kind() != AnswerKind.DENIED && outages.stream().anyMatch(o ->
+                o.member().equals(a.member()) && o.fromNanos() <= a.answeredNanos() && o.toNanos() >= a.sentNanos());
     }
 
     public List<AcquireAnswer> answers() {

@@ -62,6 +62,20 @@ public final class MemberProcess implements AutoCloseable {
         return log;
     }
 
+    /** Resident memory of the member's JVM in MiB (from /proc), or -1 when it is gone. */
+    public long residentMiB() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/" + pid() + "/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return -1;
+    }
+
     public long pid() {
         return process.pid();
     }
@@ -126,14 +140,15 @@ public final class MemberProcess implements AutoCloseable {
         if (process == null) {
             return;
         }
+        state = State.KILLED; // before the signal: the load generator stops choosing this member at once
         process.destroyForcibly();
         waitForExit();
         state = State.KILLED;
     }
 
     public synchronized void pause() {
-        requireSignal("STOP");
         state = State.PAUSED;
+        requireSignal("STOP");
     }
 
     public synchronized void resume() {

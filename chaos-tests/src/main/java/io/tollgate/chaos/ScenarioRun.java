@@ -25,6 +25,7 @@ public final class ScenarioRun {
     private final int perSecond;
     private final Duration duration;
     private final History history = new History();
+    private int hotCopies;
 
     public ScenarioRun(int enterpriseUsers, int freeUsers, int perSecond, Duration duration) {
         for (int i = 0; i < enterpriseUsers; i++) {
@@ -35,6 +36,32 @@ public final class ScenarioRun {
         }
         this.perSecond = perSecond;
         this.duration = duration;
+    }
+
+    /**
+     * Makes the first ENTERPRISE user a hot key: it appears {@code copies} more times in the round-robin, so with
+     * enough load it runs into its 1,000/min limit and the limit checker has something to check on it.
+     */
+    public ScenarioRun withHotUser(int copies) {
+        this.hotCopies = copies;
+        return this;
+    }
+
+    public String hotUser() {
+        return enterpriseUsers.get(0);
+    }
+
+    /** The users in the order the load generator cycles through them (the hot user repeated). */
+    public List<String> loadUsers() {
+        List<String> users = new ArrayList<>();
+        List<String> all = allUsers();
+        for (int i = 0; i < all.size(); i++) {
+            users.add(all.get(i));
+            if (i < hotCopies) {
+                users.add(hotUser());
+            }
+        }
+        return users;
     }
 
     public String runId() {
@@ -61,7 +88,7 @@ public final class ScenarioRun {
 
     public String load() {
         return perSecond + "/s for " + duration.toSeconds() + " s, " + enterpriseUsers.size() + " enterprise + "
-                + freeUsers.size() + " free users";
+                + freeUsers.size() + " free users" + (hotCopies > 0 ? ", 1 hot" : "");
     }
 
     /** Sets the ENTERPRISE tier on every member's view (waits for it). */
@@ -73,7 +100,7 @@ public final class ScenarioRun {
 
     /** Runs the load for the whole duration with the fault script alongside; returns the history. */
     public History run(ClusterHarness cluster, FaultScript faults) {
-        LoadGenerator load = LoadGenerator.against(cluster, runId, allUsers(), perSecond, history);
+        LoadGenerator load = LoadGenerator.against(cluster, runId, loadUsers(), perSecond, history);
         long end = System.nanoTime() + duration.toNanos();
         load.start();
         try {

@@ -71,7 +71,7 @@ class LedgerUnderKillTest {
         int victim = cluster.ownerIndexOf(run.enterpriseUsers().get(0));
         History history = run.run(cluster, (c, h) -> {
             Await.sleep(duration.dividedBy(3));
-            h.event("fault: kill -9 member " + victim);
+            h.memberDown(c.member(victim), "kill -9");
             c.kill(victim);
         });
         long kill = history.events().get(0).nanos();
