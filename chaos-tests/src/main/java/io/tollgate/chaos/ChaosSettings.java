@@ -6,14 +6,16 @@ import java.time.Duration;
 
 /**
  * Where the harness finds what it runs, read once from system properties (surefire passes them):
- * {@code tollgate.jar}, {@code tollgate.java}, {@code chaos.long} (long scenario durations),
+ * {@code tollgate.jar} (or {@code chaos.jar}, which wins), {@code tollgate.java}, {@code chaos.long} (long scenario durations),
  * {@code chaos.pg.host}/{@code chaos.pg.port}/{@code chaos.pg.user} (the shared PostgreSQL server).
  */
 public record ChaosSettings(Path jar, Path java, boolean longRun, Path memberLogDir, Path report,
                             String pgHost, int pgPort, String pgUser) {
 
     public static ChaosSettings fromSystemProperties() {
-        Path jar = Path.of(System.getProperty("tollgate.jar", "../app/target/tollgate.jar")).toAbsolutePath().normalize();
+        // chaos.jar (command line) wins over tollgate.jar (set by surefire): try another build's jar without editing the pom.
+        Path jar = Path.of(System.getProperty("chaos.jar", System.getProperty("tollgate.jar", "../app/target/tollgate.jar")))
+                .toAbsolutePath().normalize();
         Path java = Path.of(System.getProperty("tollgate.java", System.getProperty("java.home") + "/bin/java"));
         return new ChaosSettings(jar, java,
                 Boolean.getBoolean("chaos.long"),
