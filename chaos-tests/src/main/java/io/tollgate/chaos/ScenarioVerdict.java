@@ -28,8 +28,14 @@ public final class ScenarioVerdict {
         this.faults = faults;
     }
 
+    /** Checks the ledger; if it cannot be read at all, that is recorded as a failed criterion and null returned. */
     public LedgerChecker.Result ledger(Duration settle) {
-        ledger = LedgerChecker.check(cluster, run.history(), run.allUsers(), settle);
+        try {
+            ledger = LedgerChecker.check(cluster, run.history(), run.allUsers(), settle);
+        } catch (RuntimeException | AssertionError e) {
+            failed.add("ledger readable (" + TollgateClient.truncate(e.getMessage()) + ")");
+            return null;
+        }
         if (ledger.indeterminate() > 0) {
             notes.add(ledger.indeterminate() + " indeterminate answers resolved by retry");
         }
@@ -48,6 +54,12 @@ public final class ScenarioVerdict {
         return Math.max(free.overAdmissionShareOfLimit(), hot.overAdmissionShareOfLimit());
     }
 
+    /** Whether the ledger is exact; null when it could not be read (recorded as a failed criterion). */
+    public Boolean ledgerExact(Duration settle) {
+        LedgerChecker.Result r = ledger(settle);
+        return r == null ? null : r.exact();
+    }
+
     public AvailabilityChecker.Result availability() {
         AvailabilityChecker.Result a = AvailabilityChecker.check(run.history(), cluster.options().decisionTimeout());
         notes.add("availability " + a);
@@ -64,6 +76,14 @@ public final class ScenarioVerdict {
 
     /** Records a pass criterion; a false one fails the scenario (after the row is written). */
     public ScenarioVerdict require(String criterion, boolean holds) {
+        return require(criterion, Boolean.valueOf(holds));
+    }
+
+    /** Like {@link #require(String, boolean)}; null (not measured, already recorded as failed) adds nothing. */
+    public ScenarioVerdict require(String criterion, Boolean holds) {
+        if (holds == null) {
+            return this;
+        }
         if (!holds) {
             failed.add(criterion);
         }

@@ -87,7 +87,7 @@ class HostileInputTest {
             v.require("every member alive and ready", allReady);
             v.require("every hostile request answered 4xx", badAnswers.isEmpty());
             v.require("resident memory <= " + MAX_RESIDENT_MIB + " MiB", maxRss[0] > 0 && maxRss[0] <= MAX_RESIDENT_MIB);
-            v.require("ledger difference 0 for the normal users", v.ledger(Duration.ofSeconds(15)).exact());
+            v.require("ledger difference 0 for the normal users", v.ledgerExact(Duration.ofSeconds(15)));
             v.require("no over-admission", v.limits() == 0);
             v.availability();
             v.reportAndAssert();
