@@ -88,10 +88,14 @@ public final class LedgerChecker {
                 && (a.error().startsWith("client backlog") || a.error().startsWith("no live member")));
     }
 
+    /**
+     * Any decided retry answer resolves the request: a replayed failure-policy answer means the first attempt was
+     * answered by the policy (and must not have been billed), so it counts like a denial.
+     */
     private static AcquireAnswer resolve(ClusterHarness cluster, AcquireRequest request) {
         return Await.value("a decided answer to the retry of " + request.requestId(), Duration.ofSeconds(30),
                 () -> cluster.anyLiveClient().withTimeout(Duration.ofSeconds(5)).acquire(request),
-                r -> r.kind() == AnswerKind.ALLOWED || r.kind() == AnswerKind.DENIED);
+                r -> r.kind().decided());
     }
 
     private static Map<String, Long> readLedger(ClusterHarness cluster, Iterable<String> users) {

