@@ -38,7 +38,11 @@ final class Bucket4jLimiter {
     private final BucketConfiguration configuration;
 
     Bucket4jLimiter(HazelcastInstance hazelcast) {
-        IMap<String, byte[]> map = hazelcast.getMap(MAP);
+        this(hazelcast, MAP);
+    }
+
+    Bucket4jLimiter(HazelcastInstance hazelcast, String mapName) {
+        IMap<String, byte[]> map = hazelcast.getMap(mapName);
         HazelcastProxyManager<String> manager = Bucket4jHazelcast.entryProcessorBasedBuilder(map)
                 .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(10)))
                 .build();
