@@ -40,6 +40,8 @@ public final class BenchDriver {
         Files.createDirectories(options.out());
         BenchDriver driver = new BenchDriver(options);
         long start = System.nanoTime();
+        driver.notes.add("Load average (1/5/15 min) at start: " + Machine.loadAverage()
+                + " on " + Runtime.getRuntime().availableProcessors() + " cores.");
         if (options.phases().contains("http")) {
             driver.httpSweep();
         }
@@ -49,6 +51,7 @@ public final class BenchDriver {
         if (options.phases().contains("scale")) {
             driver.scale();
         }
+        driver.notes.add("Load average (1/5/15 min) at end: " + Machine.loadAverage() + ".");
         driver.notes.add(String.format("Driver wall time: %.0f s.", (System.nanoTime() - start) / 1e9));
         new BenchReport(Machine.describe(), options, driver.measurements, driver.memory, driver.notes).write();
         System.out.println("bench results in " + options.out().toAbsolutePath());

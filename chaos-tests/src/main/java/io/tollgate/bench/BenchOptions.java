@@ -33,7 +33,7 @@ record BenchOptions(boolean smoke, Path out, Path tollgateJar, Path jmhCsv, List
         int scaleConcurrency = 16;
         long prefillSeconds = smoke ? 2 : 45;
         List<String> scaleSystems = smoke ? List.of("redis") : List.of("redis", "bucket4j-1", "tollgate-1");
-        List<String> phases = List.of("http", "backend", "scale");
+        List<String> phases = smoke ? List.of("http", "backend") : List.of("http", "backend", "scale");
         for (int i = 0; i < argv.length; i++) {
             String a = argv[i];
             switch (a) {

@@ -15,7 +15,7 @@ import io.tollgate.core.Window;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Semaphore;
+import java.util.List;
 
 /**
  * The closest Java peer: Bucket4j on Hazelcast, one bucket per user with the three windows as
@@ -85,15 +85,26 @@ final class Bucket4jLimiter {
                 Window.MINUTE.wireName());
     }
 
-    /** Prefill: async decisions with a bounded number in flight. */
+    /**
+     * Prefill: synchronous decisions from a few threads, each taking the next user index. (Bucket4j's
+     * async path measured about 400 decisions per second here, far below the synchronous one.)
+     */
     long prefill(String prefix, long count, long deadlineMillis) throws InterruptedException {
-        Semaphore inFlight = new Semaphore(256);
-        long done = 0;
-        for (; done < count && System.currentTimeMillis() < deadlineMillis; done++) {
-            inFlight.acquire();
-            tryConsumeAsync(prefix + done, 1).whenComplete((p, e) -> inFlight.release());
+        java.util.concurrent.atomic.AtomicLong next = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicLong done = new java.util.concurrent.atomic.AtomicLong();
+        List<Thread> threads = new java.util.ArrayList<>();
+        for (int t = 0; t < 8; t++) {
+            threads.add(Thread.ofPlatform().start(() -> {
+                long i;
+                while ((i = next.getAndIncrement()) < count && System.currentTimeMillis() < deadlineMillis) {
+                    tryConsume(prefix + i, 1);
+                    done.incrementAndGet();
+                }
+            }));
         }
-        inFlight.acquire(256);
-        return done;
+        for (Thread t : threads) {
+            t.join();
+        }
+        return done.get();
     }
 }

@@ -46,6 +46,11 @@ final class ClosedLoop {
         }
         started.await();
         Thread.sleep(warmup.toMillis());
+        // A cold system may not have answered anyone yet: warm-up lasts until every worker got one answer.
+        long firstCallDeadline = System.nanoTime() + 60_000_000_000L;
+        while (workers.stream().anyMatch(w -> !w.answered) && System.nanoTime() < firstCallDeadline) {
+            Thread.sleep(20);
+        }
         long begin = System.nanoTime();
         phase.set(MEASURE);
         Thread.sleep(measure.toMillis());
@@ -80,6 +85,7 @@ final class ClosedLoop {
         long allowed;
         long denied;
         long errors;
+        volatile boolean answered;
 
         Worker(Workload.Caller caller, AtomicInteger phase, CountDownLatch started) {
             this.caller = caller;
@@ -100,6 +106,7 @@ final class ClosedLoop {
                     status = -1;
                 }
                 long micros = (System.nanoTime() - t0) / 1000;
+                answered = true;
                 if (p == MEASURE && phase.get() == MEASURE) {
                     histogram.recordValue(Math.max(1, Math.min(micros, 60_000_000L)));
                     if (status == 200) {

@@ -6,6 +6,16 @@ import java.nio.file.Path;
 /** The machine a run was measured on, for the report: cores, CPU model, JDK. */
 record Machine(int cores, String cpu, String jdk, String os) {
 
+    /** The 1/5/15-minute load averages: other work on the machine shows here, and skews every number. */
+    static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (java.io.IOException e) {
+            return "unknown";
+        }
+    }
+
     static Machine describe() {
         String cpu = "unknown";
         try {

@@ -118,6 +118,20 @@ final class RedisSlidingLog implements AutoCloseable {
         pipeline.evalsha(sha, keys(userId), args(now, cost));
     }
 
+    /**
+     * Queues the state one allowed call leaves behind (one member per window, with its lifetime) as
+     * plain ZADD/EXPIRE commands: the same keys and sizes as {@link #acquire}, at a fraction of the
+     * script's cost, so the scale runs can make a million users active within their time budget.
+     */
+    void seed(AbstractPipeline pipeline, String userId, long now) {
+        String member = memberPrefix + sequence.incrementAndGet() + ":1";
+        List<String> keys = keys(userId);
+        for (int i = 0; i < keys.size(); i++) {
+            pipeline.zadd(keys.get(i), now, member);
+            pipeline.expire(keys.get(i), (BenchLimits.WINDOWS.get(i).millis() + 999) / 1000);
+        }
+    }
+
     private static BenchDecision toDecision(Object reply, long now) {
         List<?> r = (List<?>) reply;
         boolean allowed = ((Long) r.get(0)) == 1L;
