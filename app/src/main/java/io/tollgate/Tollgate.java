@@ -1,0 +1,102 @@
+package io.tollgate;
+
+import com.hazelcast.core.HazelcastInstance;
+import io.helidon.config.Config;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.http.HttpRouting;
+import io.tollgate.cluster.ClusterMember;
+import io.tollgate.config.Settings;
+import io.tollgate.db.Database;
+import io.tollgate.decide.ClusterUnavailable;
+import io.tollgate.decide.DecisionService;
+import io.tollgate.http.AdminService;
+import io.tollgate.http.BadRequest;
+import io.tollgate.http.HealthService;
+import io.tollgate.http.Json;
+import io.tollgate.http.RateLimitService;
+import io.tollgate.http.UsageService;
+import io.tollgate.observe.Observability;
+import io.tollgate.policy.PolicyRepository;
+import io.tollgate.policy.PolicyStore;
+
+import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/** The composition root: one sidecar (database, cluster member, decision path, HTTP server). */
+public final class Tollgate implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(Tollgate.class.getName());
+
+    private final Settings settings;
+    private final Database database;
+    private final HazelcastInstance hz;
+    private final DecisionService decisions;
+    private final Observability observability;
+    private final WebServer server;
+
+    private Tollgate(Settings settings, Database database, HazelcastInstance hz, DecisionService decisions,
+                     Observability observability, WebServer server) {
+        this.observability = observability;
+        this.settings = settings;
+        this.database = database;
+        this.hz = hz;
+        this.decisions = decisions;
+        this.server = server;
+    }
+
+    public static Tollgate start(Config config) {
+        Settings settings = Settings.from(config);
+        Database database = Database.open(settings);
+        HazelcastInstance hz = ClusterMember.start(settings);
+        PolicyStore policies = new PolicyStore(new PolicyRepository(database.jdbi()), hz);
+        Observability observability = new Observability(config, settings, hz, database);
+        DecisionService decisions = new DecisionService(hz, policies, settings, observability.decisionListener());
+        observability.attach(decisions);
+        decisions.warmUp();
+        HealthService health = new HealthService(hz, database, ClusterMember.majorityOf(settings.clusterMembers().size()),
+                () -> Map.of("owed_operations", decisions.owedOperations()));
+        HttpRouting.Builder routing = HttpRouting.builder()
+                .register("/api/rate-limits", new RateLimitService(decisions, policies, settings.maxBodyBytes()))
+                .register("/api/usage", new UsageService(decisions, settings.maxBodyBytes()))
+                .register("/admin", new AdminService(policies, hz, settings.adminToken(), settings.maxBodyBytes(),
+                        settings.opMemoryHorizon().toMillis()))
+                .register("/health", health)
+                .error(BadRequest.class, (req, res, e) -> Json.error(res, e.status(), e.field(), e.getMessage()))
+                .error(ClusterUnavailable.class, (req, res, e) ->
+                        Json.error(res, 503, "cluster", "the cluster could not answer: " + e.getMessage()))
+                .error(Exception.class, (req, res, e) -> {
+                    LOG.log(Level.WARNING, "unexpected error on " + req.prologue().uriPath().path(), e);
+                    Json.error(res, 500, null, "internal error: " + e.getClass().getSimpleName());
+                });
+        WebServerConfig.Builder serverConfig = WebServer.builder().config(config.get("server"));
+        observability.install(routing, serverConfig);
+        WebServer server = serverConfig.routing(routing).build().start();
+        return new Tollgate(settings, database, hz, decisions, observability, server);
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public HazelcastInstance hazelcast() {
+        return hz;
+    }
+
+    public Database database() {
+        return database;
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+        observability.close();
+        decisions.close();
+        hz.shutdown();
+        database.close();
+    }
+}

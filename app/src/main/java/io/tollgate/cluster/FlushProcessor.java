@@ -1,0 +1,116 @@
+package io.tollgate.cluster;
+
+import com.hazelcast.map.EntryProcessor;
+import com.hazelcast.nio.ObjectDataInput;
+import com.hazelcast.nio.ObjectDataOutput;
+import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
+import io.tollgate.core.LedgerBatch;
+import io.tollgate.core.Totals;
+import io.tollgate.core.UsageBook;
+import io.tollgate.core.UserState;
+
+import java.io.IOException;
+import java.util.Map;
+
+/**
+ * The two ledger steps on a user's entry: PREPARE hands out the batch to write (the unconfirmed one
+ * again, or pending usage as a new one); CONFIRM records that the ledger applied batch {@code seq}
+ * and now holds {@code total} for the period starting at {@code periodStart}; BASE sets the ledger
+ * total learned while nothing was in flight.
+ */
+public final class FlushProcessor implements EntryProcessor<String, UserState, LedgerBatch>,
+        IdentifiedDataSerializable {
+    public static final byte PREPARE = 0;
+    public static final byte CONFIRM = 1;
+    public static final byte BASE = 2;
+
+    private byte mode;
+    private long seq;
+    private long periodStart;
+    private Totals total = Totals.ZERO;
+    private long horizonMillis;
+    private transient UserState written;
+
+    public FlushProcessor() {
+    }
+
+    public static FlushProcessor prepare(long horizonMillis) {
+        FlushProcessor p = new FlushProcessor();
+        p.mode = PREPARE;
+        p.horizonMillis = horizonMillis;
+        return p;
+    }
+
+    public static FlushProcessor confirm(long seq, long periodStart, Totals total, long horizonMillis) {
+        FlushProcessor p = prepare(horizonMillis);
+        p.mode = CONFIRM;
+        p.seq = seq;
+        p.periodStart = periodStart;
+        p.total = total;
+        return p;
+    }
+
+    public static FlushProcessor base(long periodStart, Totals total, long horizonMillis) {
+        FlushProcessor p = confirm(-1, periodStart, total, horizonMillis);
+        p.mode = BASE;
+        return p;
+    }
+
+    @Override
+    public LedgerBatch process(Map.Entry<String, UserState> entry) {
+        UserState state = entry.getValue();
+        if (state == null) {
+            return null;
+        }
+        UsageBook book = state.usage();
+        LedgerBatch batch = null;
+        UsageBook next;
+        switch (mode) {
+            case PREPARE -> {
+                UsageBook.Prepared prepared = book.prepare(entry.getKey());
+                batch = prepared.batch();
+                next = prepared.book();
+            }
+            case CONFIRM -> next = book.confirm(seq, periodStart, total, System.currentTimeMillis());
+            default -> next = book.withBase(periodStart, total);
+        }
+        if (!next.equals(book)) {
+            written = state.withUsage(next);
+            UserEntries.store(entry, written, horizonMillis);
+        }
+        return batch;
+    }
+
+    @Override
+    public EntryProcessor<String, UserState, LedgerBatch> getBackupProcessor() {
+        return written == null ? null : new StateBackup<>(written, horizonMillis);
+    }
+
+    @Override
+    public int getFactoryId() {
+        return ProcessorFactory.FACTORY_ID;
+    }
+
+    @Override
+    public int getClassId() {
+        return ProcessorFactory.FLUSH_PROCESSOR;
+    }
+
+    @Override
+    public void writeData(ObjectDataOutput out) throws IOException {
+        out.writeByte(mode);
+        out.writeLong(seq);
+        out.writeLong(periodStart);
+        Wire.writeTotals(out, total);
+        out.writeLong(horizonMillis);
+    }
+
+    @Override
+    public void readData(ObjectDataInput in) throws IOException {
+        mode = in.readByte();
+        seq = in.readLong();
+        periodStart = in.readLong();
+        total = Wire.readTotals(in);
+        horizonMillis = in.readLong();
+    }
+}

@@ -1,0 +1,89 @@
+package io.tollgate.cluster;
+
+import com.hazelcast.map.EntryProcessor;
+import com.hazelcast.nio.ObjectDataInput;
+import com.hazelcast.nio.ObjectDataOutput;
+import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
+import io.tollgate.core.BillingCycle;
+import io.tollgate.core.UserRules;
+import io.tollgate.core.UserState;
+
+import java.io.IOException;
+import java.time.ZoneId;
+import java.util.Map;
+
+/** Records the bytes and compute time a served call used; returns true when it counted (not a replay). */
+public final class UsageProcessor implements EntryProcessor<String, UserState, Boolean>, IdentifiedDataSerializable {
+    private long opId;
+    private String apiId;
+    private long bytes;
+    private long computeMs;
+    private BillingCycle cycle;
+    private long horizonMillis;
+    private int capacity;
+    private transient UserState written;
+
+    public UsageProcessor() {
+    }
+
+    public UsageProcessor(long opId, String apiId, long bytes, long computeMs, BillingCycle cycle,
+                          UserRules.Memory memory) {
+        this.opId = opId;
+        this.apiId = apiId;
+        this.bytes = bytes;
+        this.computeMs = computeMs;
+        this.cycle = cycle;
+        this.horizonMillis = memory.horizonMillis();
+        this.capacity = memory.capacity();
+    }
+
+    @Override
+    public Boolean process(Map.Entry<String, UserState> entry) {
+        long now = System.currentTimeMillis();
+        UserRules.Step step = UserRules.recordUsage(UserEntries.stateOf(entry, cycle, now), opId, apiId, bytes,
+                computeMs, cycle, now, new UserRules.Memory(horizonMillis, capacity));
+        if (step.applied()) {
+            UserEntries.store(entry, step.state(), horizonMillis);
+            written = step.state();
+        }
+        return step.applied();
+    }
+
+    @Override
+    public EntryProcessor<String, UserState, Boolean> getBackupProcessor() {
+        return written == null ? null : new StateBackup<>(written, horizonMillis);
+    }
+
+    @Override
+    public int getFactoryId() {
+        return ProcessorFactory.FACTORY_ID;
+    }
+
+    @Override
+    public int getClassId() {
+        return ProcessorFactory.USAGE_PROCESSOR;
+    }
+
+    @Override
+    public void writeData(ObjectDataOutput out) throws IOException {
+        out.writeLong(opId);
+        out.writeString(apiId);
+        out.writeLong(bytes);
+        out.writeLong(computeMs);
+        out.writeByte(cycle.anchorDay());
+        out.writeString(cycle.zone().getId());
+        out.writeLong(horizonMillis);
+        out.writeInt(capacity);
+    }
+
+    @Override
+    public void readData(ObjectDataInput in) throws IOException {
+        opId = in.readLong();
+        apiId = in.readString();
+        bytes = in.readLong();
+        computeMs = in.readLong();
+        cycle = new BillingCycle(in.readByte(), ZoneId.of(in.readString()));
+        horizonMillis = in.readLong();
+        capacity = in.readInt();
+    }
+}

@@ -1,0 +1,57 @@
+package io.tollgate.cluster;
+
+import com.hazelcast.core.ReadOnly;
+import com.hazelcast.map.EntryProcessor;
+import com.hazelcast.nio.ObjectDataInput;
+import com.hazelcast.nio.ObjectDataOutput;
+import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
+import io.tollgate.core.Decision;
+import io.tollgate.core.UserRules;
+import io.tollgate.core.UserState;
+
+import java.io.IOException;
+import java.util.Map;
+
+/** The acquire question without consuming: read-only, so it needs no backup and takes no write lock. */
+public final class UserCheckProcessor
+        implements EntryProcessor<String, UserState, Decision>, ReadOnly, IdentifiedDataSerializable {
+    private UserRules.Acquire request;
+
+    public UserCheckProcessor() {
+    }
+
+    public UserCheckProcessor(UserRules.Acquire request) {
+        this.request = request;
+    }
+
+    @Override
+    public Decision process(Map.Entry<String, UserState> entry) {
+        long now = System.currentTimeMillis();
+        return UserRules.check(UserEntries.stateOf(entry, request.cycle(), now), request, now).decision();
+    }
+
+    @Override
+    public EntryProcessor<String, UserState, Decision> getBackupProcessor() {
+        return null;
+    }
+
+    @Override
+    public int getFactoryId() {
+        return ProcessorFactory.FACTORY_ID;
+    }
+
+    @Override
+    public int getClassId() {
+        return ProcessorFactory.USER_CHECK;
+    }
+
+    @Override
+    public void writeData(ObjectDataOutput out) throws IOException {
+        Wire.writeAcquire(out, request);
+    }
+
+    @Override
+    public void readData(ObjectDataInput in) throws IOException {
+        request = Wire.readAcquire(in);
+    }
+}

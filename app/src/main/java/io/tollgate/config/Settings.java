@@ -1,0 +1,162 @@
+package io.tollgate.config;
+
+import io.helidon.config.Config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Every setting Tollgate reads, read once at start-up into typed, validated values. Defaults live in
+ * application.yaml; a bad value stops the start with {@link InvalidSettingException} naming the key.
+ */
+public record Settings(String serverHost, int serverPort, int maxBodyBytes,
+                       String clusterName, String clusterInterface, int clusterPort, List<String> clusterMembers,
+                       String dbUrl, String dbUser, String dbPassword, Path embeddedDbDir, int dbPoolSize,
+                       String adminToken,
+                       Duration decisionTimeout, FailurePolicy onFailure,
+                       Duration policyCacheTtl, Duration flushInterval, Duration idempotencyRetention,
+                       Duration opMemoryHorizon, int opMemoryCapacity, Duration closedPeriodGrace) {
+
+    public enum FailurePolicy { OPEN, CLOSED }
+
+    public boolean embeddedDb() {
+        return dbUrl.isBlank();
+    }
+
+    public static Settings from(Config root) {
+        Config t = root.get("tollgate");
+        Config server = root.get("server");
+        Settings s = new Settings(
+                text(server, "host", "127.0.0.1"),
+                port(server, "server.port", "port", 8080),
+                (int) positive(t, "tollgate.http.max-body-bytes", "http.max-body-bytes", 65536),
+                nonBlank(t, "tollgate.cluster.name", "cluster.name", "tollgate"),
+                text(t, "cluster.interface", "127.0.0.1"),
+                port(t, "tollgate.cluster.port", "cluster.port", 5701),
+                members(t),
+                text(t, "db.url", ""),
+                text(t, "db.user", "postgres"),
+                text(t, "db.password", ""),
+                Path.of(text(t, "db.embedded-dir", "target/tollgate-data/postgres")),
+                (int) positive(t, "tollgate.db.pool-size", "db.pool-size", 8),
+                text(t, "admin.token", ""),
+                duration(t, "tollgate.decision.timeout", "decision.timeout", "200ms"),
+                failurePolicy(t),
+                duration(t, "tollgate.policy.cache-ttl", "policy.cache-ttl", "5m"),
+                duration(t, "tollgate.ledger.flush-interval", "ledger.flush-interval", "1s"),
+                duration(t, "tollgate.idempotency.retention", "idempotency.retention", "24h"),
+                duration(t, "tollgate.idempotency.op-memory", "idempotency.op-memory", "2m"),
+                (int) positive(t, "tollgate.idempotency.op-capacity", "idempotency.op-capacity", 4096),
+                duration(t, "tollgate.ledger.closed-period-grace", "ledger.closed-period-grace", "1h"));
+        return s;
+    }
+
+    private static String text(Config c, String key, String dflt) {
+        return c.get(key).asString().orElse(dflt).trim();
+    }
+
+    private static String nonBlank(Config c, String fullKey, String key, String dflt) {
+        String v = text(c, key, dflt);
+        if (v.isEmpty()) {
+            throw new InvalidSettingException(fullKey, v, "must not be empty");
+        }
+        return v;
+    }
+
+    private static int port(Config c, String fullKey, String key, int dflt) {
+        String raw = text(c, key, Integer.toString(dflt));
+        int p = parse(fullKey, raw, Integer::parseInt);
+        if (p < 0 || p > 65535) {
+            throw new InvalidSettingException(fullKey, raw, "must be a port number 0..65535");
+        }
+        return p;
+    }
+
+    private static long positive(Config c, String fullKey, String key, long dflt) {
+        String raw = text(c, key, Long.toString(dflt));
+        long v = parse(fullKey, raw, Long::parseLong);
+        if (v <= 0) {
+            throw new InvalidSettingException(fullKey, raw, "must be a positive number");
+        }
+        return v;
+    }
+
+    private static Duration duration(Config c, String fullKey, String key, String dflt) {
+        String raw = text(c, key, dflt);
+        Duration d = parse(fullKey, raw, Settings::parseDuration);
+        if (d.isNegative() || d.isZero()) {
+            throw new InvalidSettingException(fullKey, raw, "must be a positive duration such as 200ms, 1s, 5m, 24h");
+        }
+        return d;
+    }
+
+    private static FailurePolicy failurePolicy(Config t) {
+        // "on-failure" needs TOLLGATE_DECISION_ON_dash_FAILURE in Helidon's env mapping; also accept ..._ON_FAILURE.
+        Optional<String> raw = t.get("decision.on-failure").asString().asOptional()
+                .or(() -> t.get("decision.on.failure").asString().asOptional());
+        String v = raw.orElse("closed").trim().toLowerCase(Locale.ROOT);
+        return switch (v) {
+            case "open" -> FailurePolicy.OPEN;
+            case "closed" -> FailurePolicy.CLOSED;
+            default -> throw new InvalidSettingException("tollgate.decision.on-failure", v, "must be 'open' or 'closed'");
+        };
+    }
+
+    private static List<String> members(Config t) {
+        String raw = text(t, "cluster.members", "127.0.0.1:5701");
+        List<String> out = new ArrayList<>();
+        for (String part : raw.split(",")) {
+            String m = part.trim();
+            if (m.isEmpty()) {
+                continue;
+            }
+            int colon = m.lastIndexOf(':');
+            if (colon <= 0 || colon == m.length() - 1) {
+                throw new InvalidSettingException("tollgate.cluster.members", raw, "each member must be host:port");
+            }
+            int p = parse("tollgate.cluster.members", raw, x -> Integer.parseInt(m.substring(colon + 1)));
+            if (p < 1 || p > 65535) {
+                throw new InvalidSettingException("tollgate.cluster.members", raw, "port out of range in '" + m + "'");
+            }
+            out.add(m);
+        }
+        if (out.isEmpty()) {
+            throw new InvalidSettingException("tollgate.cluster.members", raw, "must list at least one host:port");
+        }
+        return List.copyOf(out);
+    }
+
+    private static <T> T parse(String key, String raw, Function<String, T> parser) {
+        try {
+            return parser.apply(raw);
+        } catch (RuntimeException e) {
+            throw new InvalidSettingException(key, raw, "cannot be parsed");
+        }
+    }
+
+    /** "200ms", "1s", "5m", "24h", "2d" or ISO-8601 ("PT1S"). */
+    public static Duration parseDuration(String raw) {
+        String s = raw.trim().toLowerCase(Locale.ROOT);
+        if (s.startsWith("p")) {
+            return Duration.parse(raw.trim().toUpperCase(Locale.ROOT));
+        }
+        int i = 0;
+        while (i < s.length() && Character.isDigit(s.charAt(i))) {
+            i++;
+        }
+        long n = Long.parseLong(s.substring(0, i));
+        return switch (s.substring(i)) {
+            case "ms" -> Duration.ofMillis(n);
+            case "s" -> Duration.ofSeconds(n);
+            case "m" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            case "d" -> Duration.ofDays(n);
+            default -> throw new IllegalArgumentException("unknown unit in " + raw);
+        };
+    }
+}

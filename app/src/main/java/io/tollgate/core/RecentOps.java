@@ -1,0 +1,105 @@
+package io.tollgate.core;
+
+import java.util.Arrays;
+
+/**
+ * The operations applied to one entry in the last {@code horizon} milliseconds, by id.
+ *
+ * <p>Design note. Hazelcast runs an entry processor at least once: when the key's owner dies after
+ * the backup applied the change but before the caller heard back, the caller's invocation is retried
+ * on the promoted backup, which already holds the change. Recording the id of every applied
+ * operation in the entry itself (and so in its backup) turns the retry into a replay. Only applied
+ * operations are kept: a denial changes nothing, so running it twice is harmless. A cancelled id is
+ * kept as a tombstone so an operation that arrives after its caller gave up is not applied.
+ * Memory: 17 bytes an operation in the stored form, at most {@code capacity} of them.
+ *
+ * @param ids    operation ids, oldest first
+ * @param times  when each was applied (owner's clock, epoch millis)
+ * @param states {@link #APPLIED} or {@link #CANCELLED}
+ */
+public record RecentOps(long[] ids, long[] times, byte[] states) {
+
+    public static final byte APPLIED = 1;
+    public static final byte CANCELLED = 2;
+    private static final RecentOps EMPTY = new RecentOps(new long[0], new long[0], new byte[0]);
+
+    public static RecentOps empty() {
+        return EMPTY;
+    }
+
+    public int size() {
+        return ids.length;
+    }
+
+    /** The state recorded for {@code id}, or 0 when it is not known. */
+    public byte stateOf(long id) {
+        for (int i = ids.length - 1; i >= 0; i--) {
+            if (ids[i] == id) {
+                return states[i];
+            }
+        }
+        return 0;
+    }
+
+    public long timeOf(long id) {
+        for (int i = ids.length - 1; i >= 0; i--) {
+            if (ids[i] == id) {
+                return times[i];
+            }
+        }
+        return -1;
+    }
+
+    /** These ops with {@code id} recorded at {@code now}, forgetting those older than the horizon or beyond capacity. */
+    public RecentOps with(long id, byte state, long now, long horizonMillis, int capacity) {
+        int from = firstWithin(now - horizonMillis);
+        int keep = ids.length - from;
+        int drop = Math.max(0, keep + 1 - capacity);
+        from += drop;
+        keep -= drop;
+        long[] nIds = new long[keep + 1];
+        long[] nTimes = new long[keep + 1];
+        byte[] nStates = new byte[keep + 1];
+        System.arraycopy(ids, from, nIds, 0, keep);
+        System.arraycopy(times, from, nTimes, 0, keep);
+        System.arraycopy(states, from, nStates, 0, keep);
+        nIds[keep] = id;
+        nTimes[keep] = now;
+        nStates[keep] = state;
+        return new RecentOps(nIds, nTimes, nStates);
+    }
+
+    /** These ops without those older than the horizon. */
+    public RecentOps pruned(long now, long horizonMillis) {
+        int from = firstWithin(now - horizonMillis);
+        if (from == 0) {
+            return this;
+        }
+        return new RecentOps(Arrays.copyOfRange(ids, from, ids.length), Arrays.copyOfRange(times, from, times.length),
+                Arrays.copyOfRange(states, from, states.length));
+    }
+
+    private int firstWithin(long oldestKept) {
+        int i = 0;
+        while (i < times.length && times[i] < oldestKept) {
+            i++;
+        }
+        return i;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof RecentOps r && Arrays.equals(ids, r.ids) && Arrays.equals(times, r.times)
+                && Arrays.equals(states, r.states);
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(ids) * 31 + Arrays.hashCode(times);
+    }
+
+    @Override
+    public String toString() {
+        return "RecentOps[" + ids.length + "]";
+    }
+}

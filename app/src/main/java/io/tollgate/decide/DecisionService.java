@@ -1,0 +1,253 @@
+package io.tollgate.decide;
+
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
+import io.tollgate.cluster.ApiDecision;
+import io.tollgate.cluster.ApiProcessor;
+import io.tollgate.cluster.ClusterMember;
+import io.tollgate.cluster.UsageProcessor;
+import io.tollgate.cluster.UserCheckProcessor;
+import io.tollgate.cluster.UserProcessor;
+import io.tollgate.config.Settings;
+import io.tollgate.core.ApiPolicy;
+import io.tollgate.core.Counters;
+import io.tollgate.core.Decision;
+import io.tollgate.core.Limit;
+import io.tollgate.core.Outcome;
+import io.tollgate.core.RateLimiter;
+import io.tollgate.core.UserPolicy;
+import io.tollgate.core.UserRules;
+import io.tollgate.core.UserState;
+import io.tollgate.policy.PolicyStore;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Answers acquire, check and usage calls.
+ *
+ * <p>Design note. An acquire touches at most two keys: the API's global counters (only when the
+ * API has global limits) and the user's entry (USER and USER_API counters, quota usage, recent
+ * operation ids: co-located in one entry, so one entry processor decides them atomically). The
+ * global step runs first; if the user's step then denies, the global units are released again
+ * (compensation; until then other callers see a slightly fuller global window, never an emptier
+ * one). The user's step runs last because it is the only one that feeds the ledger: a call is
+ * counted for billing exactly when that step applies, under its operation id.
+ *
+ * <p>When the cluster cannot answer within {@code tollgate.decision.timeout}, the failure policy
+ * answers and the ledger is kept equal to what callers were told: fail-closed cancels the operation
+ * (undoing it if it did apply late, and leaving a tombstone so it never applies later); fail-open
+ * re-submits the same operation with {@code force} in the background until the cluster takes it
+ * (a replay if the original did apply).
+ */
+public final class DecisionService implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(DecisionService.class.getName());
+
+    private final PolicyStore policies;
+    private final IMap<String, UserState> users;
+    private final IMap<String, Counters> apis;
+    private final IMap<String, Decision> idempotency;
+    private final Settings settings;
+    private final UserRules.Memory memory;
+    private final DecisionListener listener;
+    private final OwedOperations owed;
+
+    public DecisionService(HazelcastInstance hz, PolicyStore policies, Settings settings, DecisionListener listener) {
+        this.policies = policies;
+        this.users = hz.getMap(ClusterMember.USERS);
+        this.apis = hz.getMap(ClusterMember.APIS);
+        this.idempotency = hz.getMap(ClusterMember.IDEMPOTENCY);
+        this.settings = settings;
+        this.memory = new UserRules.Memory(settings.opMemoryHorizon().toMillis(), settings.opMemoryCapacity());
+        this.listener = listener;
+        this.owed = new OwedOperations(users);
+    }
+
+    public DecisionResult acquire(CallRequest call) {
+        long started = System.nanoTime();
+        long deadline = started + settings.decisionTimeout().toNanos();
+        UserPolicy policy = policies.user(call.userId());
+        DecisionResult result;
+        String idemKey = call.requestId() == null ? null : idempotencyKey("acquire", call);
+        UserRules.Acquire request = null;
+        ApiDecision global = null;
+        List<Limit> globalLimits = List.of();
+        try {
+            Decision first = idemKey == null ? null : await(idempotency.getAsync(idemKey), deadline);
+            if (first != null) {
+                result = new DecisionResult(first, policy.tier(), true);
+            } else {
+                ApiPolicy api = policies.api(call.apiId());
+                globalLimits = api.limits();
+                request = new UserRules.Acquire(OperationIds.of("acquire", call.userId(), call.requestId()),
+                        call.apiId(), call.cost(), policy.limitsFor(call.apiId()), policy.quota(),
+                        policy.billingCycle(), false);
+                if (!globalLimits.isEmpty()) {
+                    global = await(apis.submitToKey(call.apiId(), ApiProcessor.acquire(globalLimits, call.cost())), deadline);
+                    if (!global.decision().allowed()) {
+                        result = new DecisionResult(global.decision(), policy.tier(), false);
+                        remember(idemKey, result.decision(), deadline);
+                        listener.decided(DecisionListener.Kind.ACQUIRE, call, result, System.nanoTime() - started);
+                        return result;
+                    }
+                }
+                Decision decision = await(users.submitToKey(call.userId(),
+                        new UserProcessor(request, UserProcessor.ACQUIRE, memory)), deadline);
+                if (!decision.allowed() && global != null) {
+                    releaseGlobal(call, globalLimits, global);
+                }
+                result = new DecisionResult(tighter(decision, global), policy.tier(), false);
+                remember(idemKey, result.decision(), deadline);
+            }
+        } catch (ClusterUnavailable e) {
+            result = failurePolicy(call, policy, request, global, globalLimits, e);
+        }
+        listener.decided(DecisionListener.Kind.ACQUIRE, call, result, System.nanoTime() - started);
+        return result;
+    }
+
+    public DecisionResult check(CallRequest call) {
+        long started = System.nanoTime();
+        long deadline = started + settings.decisionTimeout().toNanos();
+        UserPolicy policy = policies.user(call.userId());
+        DecisionResult result;
+        try {
+            ApiPolicy api = policies.api(call.apiId());
+            Decision global = null;
+            if (!api.limits().isEmpty()) {
+                Counters counters = await(apis.getAsync(call.apiId()), deadline);
+                global = RateLimiter.check(counters == null ? Counters.empty() : counters, api.limits(), "",
+                        call.cost(), System.currentTimeMillis());
+            }
+            UserRules.Acquire request = new UserRules.Acquire(0, call.apiId(), call.cost(),
+                    policy.limitsFor(call.apiId()), policy.quota(), policy.billingCycle(), false);
+            Decision user = await(users.submitToKey(call.userId(), new UserCheckProcessor(request)), deadline);
+            Decision decision = global != null && !global.allowed() ? global
+                    : (global != null && user.allowed() && global.remaining() < user.remaining() ? global : user);
+            result = new DecisionResult(decision, policy.tier(), false);
+        } catch (ClusterUnavailable e) {
+            Outcome outcome = settings.onFailure() == Settings.FailurePolicy.OPEN ? Outcome.FAILURE_OPEN
+                    : Outcome.FAILURE_CLOSED;
+            result = new DecisionResult(Decision.failure(outcome, System.currentTimeMillis()), policy.tier(), false);
+        }
+        listener.decided(DecisionListener.Kind.CHECK, call, result, System.nanoTime() - started);
+        return result;
+    }
+
+    /** Records the bytes and compute time a served call used. Returns false for a repeated request_id. */
+    public boolean recordUsage(String userId, String apiId, String requestId, long bytes, long computeMs) {
+        long deadline = System.nanoTime() + settings.decisionTimeout().toNanos() * 5;
+        UserPolicy policy = policies.user(userId);
+        String key = "usage\n" + userId + "\n" + requestId;
+        Decision seen = await(idempotency.getAsync(key), deadline);
+        if (seen != null) {
+            return false;
+        }
+        boolean counted = await(users.submitToKey(userId, new UsageProcessor(
+                OperationIds.of("usage", userId, requestId), apiId, bytes, computeMs, policy.billingCycle(), memory)),
+                deadline);
+        await(idempotency.setAsync(key, Decision.unlimited(System.currentTimeMillis())), deadline);
+        return counted;
+    }
+
+    /** The user's entry as the cluster holds it now (null when the user has none). */
+    public UserState userState(String userId) {
+        return await(users.getAsync(userId), System.nanoTime() + settings.decisionTimeout().toNanos() * 5);
+    }
+
+    public Counters apiCounters(String apiId) {
+        return await(apis.getAsync(apiId), System.nanoTime() + settings.decisionTimeout().toNanos() * 5);
+    }
+
+    /**
+     * Runs a few checks so the partition table, class loading and JIT of the decision path are done
+     * before the first caller is timed against the decision timeout.
+     */
+    public void warmUp() {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        UserRules.Acquire probe = new UserRules.Acquire(0, "warm-up", 1, UserPolicy.defaults("warm-up").limitsFor("warm-up"),
+                UserPolicy.defaults("warm-up").quota(), UserPolicy.defaults("warm-up").billingCycle(), false);
+        for (int i = 0; i < 50; i++) {
+            try {
+                await(users.submitToKey("warm-up-" + i, new UserCheckProcessor(probe)), deadline);
+            } catch (ClusterUnavailable e) {
+                LOG.info("warm-up stopped: " + e.getMessage());
+                return;
+            }
+        }
+    }
+
+    /** Failure-policy answers still waiting for the cluster to take them (fail-open). */
+    public int owedOperations() {
+        return owed.size();
+    }
+
+    private DecisionResult failurePolicy(CallRequest call, UserPolicy policy, UserRules.Acquire request,
+                                         ApiDecision global, List<Limit> globalLimits, ClusterUnavailable cause) {
+        LOG.log(Level.FINE, "cluster could not decide for " + call.userId() + ": " + cause.getMessage());
+        long now = System.currentTimeMillis();
+        boolean open = settings.onFailure() == Settings.FailurePolicy.OPEN;
+        if (request == null) {
+            request = new UserRules.Acquire(OperationIds.of("acquire", call.userId(), call.requestId()), call.apiId(),
+                    call.cost(), policy.limitsFor(call.apiId()), policy.quota(), policy.billingCycle(), false);
+        }
+        if (open) {
+            owed.add(call.userId(), new UserProcessor(new UserRules.Acquire(request.opId(), request.apiId(),
+                    request.cost(), request.limits(), request.quota(), request.cycle(), true), UserProcessor.ACQUIRE, memory));
+        } else {
+            owed.add(call.userId(), new UserProcessor(request, UserProcessor.CANCEL, memory));
+            if (global != null) {
+                releaseGlobal(call, globalLimits, global);
+            }
+        }
+        return new DecisionResult(Decision.failure(open ? Outcome.FAILURE_OPEN : Outcome.FAILURE_CLOSED, now),
+                policy.tier(), false);
+    }
+
+    private void releaseGlobal(CallRequest call, List<Limit> limits, ApiDecision global) {
+        apis.submitToKey(call.apiId(), ApiProcessor.release(limits, call.cost(), global.appliedAt()));
+    }
+
+    private void remember(String idemKey, Decision decision, long deadline) {
+        if (idemKey != null) {
+            await(idempotency.setAsync(idemKey, decision), deadline);
+        }
+    }
+
+    /** The window closest to denying among the user's decision and the API's global one. */
+    private static Decision tighter(Decision user, ApiDecision global) {
+        if (global == null || !user.allowed()) {
+            return user;
+        }
+        return global.decision().remaining() < user.remaining() ? global.decision() : user;
+    }
+
+    private static String idempotencyKey(String kind, CallRequest call) {
+        return kind + "\n" + call.userId() + "\n" + call.requestId();
+    }
+
+    private static <T> T await(java.util.concurrent.CompletionStage<T> stage, long deadlineNanos) {
+        CompletableFuture<T> f = stage.toCompletableFuture();
+        long left = deadlineNanos - System.nanoTime();
+        try {
+            return f.get(Math.max(0, left), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ClusterUnavailable("interrupted", e);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new ClusterUnavailable("no answer within the decision timeout", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new ClusterUnavailable(String.valueOf(e.getCause()), e.getCause());
+        } catch (RuntimeException e) {
+            throw new ClusterUnavailable(e.toString(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        owed.close();
+    }
+}

@@ -1,0 +1,191 @@
+package io.tollgate.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Reading request bodies (bounded, validated) and writing JSON answers and errors: one place for both. */
+public final class Json {
+    public static final ObjectMapper MAPPER = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS);
+    private static final int MAX_ID_LENGTH = 256;
+
+    static {
+        MAPPER.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
+                .maxNestingDepth(32).maxStringLength(65536).maxNumberLength(64).build());
+    }
+
+    private Json() {
+    }
+
+    /** The request body as a JSON object, at most {@code maxBytes} long. */
+    public static ObjectNode body(ServerRequest req, int maxBytes) {
+        long declared = req.headers().contentLength().orElse(-1);
+        if (declared > maxBytes) {
+            throw new BadRequest(413, "body", "request body of " + declared + " bytes exceeds the limit of " + maxBytes);
+        }
+        byte[] bytes = readAtMost(req, maxBytes);
+        if (bytes.length == 0) {
+            throw BadRequest.field("body", "a JSON object body is required");
+        }
+        JsonNode node;
+        try {
+            node = MAPPER.readTree(bytes);
+        } catch (JsonProcessingException e) {
+            throw BadRequest.field("body", "malformed JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (!(node instanceof ObjectNode object)) {
+            throw BadRequest.field("body", "the body must be a JSON object");
+        }
+        return object;
+    }
+
+    private static byte[] readAtMost(ServerRequest req, int maxBytes) {
+        try (InputStream in = req.content().inputStream()) {
+            byte[] bytes = in.readNBytes(maxBytes + 1);
+            if (bytes.length > maxBytes) {
+                throw new BadRequest(413, "body", "request body exceeds the limit of " + maxBytes + " bytes");
+            }
+            return bytes;
+        } catch (IOException e) {
+            throw BadRequest.field("body", "the body could not be read: " + e.getMessage());
+        }
+    }
+
+    /** A required identifier: a non-empty string of at most 256 printable characters. */
+    public static String id(JsonNode body, String field) {
+        JsonNode v = body.get(field);
+        if (v == null || v.isNull()) {
+            throw BadRequest.field(field, field + " is required");
+        }
+        if (!v.isTextual()) {
+            throw BadRequest.field(field, field + " must be a string");
+        }
+        return checkId(field, v.asText());
+    }
+
+    public static String optionalId(JsonNode body, String field) {
+        JsonNode v = body.get(field);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isTextual()) {
+            throw BadRequest.field(field, field + " must be a string");
+        }
+        return checkId(field, v.asText());
+    }
+
+    public static String checkId(String field, String value) {
+        if (value == null || value.isBlank()) {
+            throw BadRequest.field(field, field + " must not be empty");
+        }
+        if (value.length() > MAX_ID_LENGTH) {
+            throw BadRequest.field(field, field + " must be at most " + MAX_ID_LENGTH + " characters");
+        }
+        for (int i = 0; i < value.length(); i++) {
+            if (Character.isISOControl(value.charAt(i))) {
+                throw BadRequest.field(field, field + " must not contain control characters");
+            }
+        }
+        return value;
+    }
+
+    /** An integer in {@code [min, max]}; {@code dflt} when absent (null means required). */
+    public static long integer(JsonNode body, String field, Long dflt, long min, long max) {
+        JsonNode v = body.get(field);
+        if (v == null || v.isNull()) {
+            if (dflt == null) {
+                throw BadRequest.field(field, field + " is required");
+            }
+            return dflt;
+        }
+        if (!v.isIntegralNumber()) {
+            throw BadRequest.field(field, field + " must be an integer");
+        }
+        if (!v.canConvertToLong() || v.asLong() < min || v.asLong() > max) {
+            throw BadRequest.field(field, field + " must be between " + min + " and " + max);
+        }
+        return v.asLong();
+    }
+
+    public static double number(JsonNode body, String field, double dflt, double min, double max) {
+        JsonNode v = body.get(field);
+        if (v == null || v.isNull()) {
+            return dflt;
+        }
+        if (!v.isNumber() || !(v.asDouble() >= min && v.asDouble() <= max)) {
+            throw BadRequest.field(field, field + " must be a number between " + min + " and " + max);
+        }
+        return v.asDouble();
+    }
+
+    public static String text(JsonNode body, String field, String dflt) {
+        JsonNode v = body.get(field);
+        if (v == null || v.isNull()) {
+            if (dflt == null) {
+                throw BadRequest.field(field, field + " is required");
+            }
+            return dflt;
+        }
+        if (!v.isTextual()) {
+            throw BadRequest.field(field, field + " must be a string");
+        }
+        return v.asText();
+    }
+
+    public static String query(ServerRequest req, String name) {
+        String v = req.query().first(name).orElse(null);
+        if (v == null) {
+            throw BadRequest.field(name, "query parameter " + name + " is required");
+        }
+        return checkId(name, v);
+    }
+
+    public static void send(ServerResponse res, int status, Object body) {
+        res.status(Status.create(status));
+        res.header(HeaderNames.CONTENT_TYPE, "application/json");
+        try {
+            res.send(MAPPER.writeValueAsBytes(body));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static void error(ServerResponse res, int status, String field, String message) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", statusWord(status));
+        body.put("field", field);
+        body.put("message", message);
+        send(res, status, body);
+    }
+
+    private static String statusWord(int status) {
+        return switch (status) {
+            case 400 -> "bad_request";
+            case 401 -> "unauthorized";
+            case 403 -> "forbidden";
+            case 404 -> "not_found";
+            case 405 -> "method_not_allowed";
+            case 413 -> "payload_too_large";
+            case 415 -> "unsupported_media_type";
+            case 503 -> "unavailable";
+            default -> status >= 500 ? "internal_error" : "error";
+        };
+    }
+}
