@@ -27,7 +27,7 @@ record BenchOptions(boolean smoke, Path out, Path tollgateJar, Path jmhCsv, List
         List<Integer> levels = smoke ? List.of(1, 4) : List.of(1, 4, 16, 64);
         Duration warmup = smoke ? Duration.ofMillis(300) : Duration.ofSeconds(3);
         Duration measure = smoke ? Duration.ofMillis(500) : Duration.ofSeconds(6);
-        long users = smoke ? 1_000 : 10_000;
+        long users = smoke ? 1_000 : 5_000;
         List<Integer> backendLevels = smoke ? List.of(1) : List.of(1, 16);
         List<Long> scaleUsers = smoke ? List.of(1_000L) : List.of(1_000L, 100_000L, 1_000_000L);
         int scaleConcurrency = 16;

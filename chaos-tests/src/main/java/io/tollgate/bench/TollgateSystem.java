@@ -25,8 +25,9 @@ import java.util.regex.Pattern;
  * {@code TOLLGATE READY http=<port> cluster=<port>} line and then on {@code GET /health/ready} = 200.
  * Benchmark users are made ENTERPRISE through {@code PUT /admin/users/{id}} (unknown users are FREE).
  *
- * <p>The database: by default each member gets its own embedded PostgreSQL directory; set
- * {@code TOLLGATE_BENCH_DB_URL} (+ {@code _USER}/{@code _PASSWORD}) to share one real database.
+ * <p>The database: all members share one PostgreSQL (policies live there), by default an embedded
+ * one the driver starts on a free port; set {@code TOLLGATE_BENCH_DB_URL} (+ {@code _USER}/{@code
+ * _PASSWORD}) to use a real server instead.
  */
 final class TollgateSystem implements SystemUnderTest {
 
@@ -38,6 +39,7 @@ final class TollgateSystem implements SystemUnderTest {
     private final Path logDir;
     private final List<ChildProcess> processes = new ArrayList<>();
     private final List<InetSocketAddress> endpoints = new ArrayList<>();
+    private io.zonky.test.db.postgres.embedded.EmbeddedPostgres postgres;
 
     TollgateSystem(Path jar, int members, Path logDir) {
         this.jar = jar;
@@ -62,6 +64,18 @@ final class TollgateSystem implements SystemUnderTest {
         }
         String memberList = String.join(",", clusterPorts.stream().map(p -> "127.0.0.1:" + p).toList());
         String clusterName = "tollgate-bench-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
+        String dbUrl = System.getenv("TOLLGATE_BENCH_DB_URL");
+        String dbUser = System.getenv().getOrDefault("TOLLGATE_BENCH_DB_USER", "");
+        String dbPassword = System.getenv().getOrDefault("TOLLGATE_BENCH_DB_PASSWORD", "");
+        if (dbUrl == null || dbUrl.isBlank()) {
+            Path dir = logDir.resolve(name() + "-postgres");
+            Files.createDirectories(dir);
+            postgres = io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder()
+                    .setDataDirectory(dir).setCleanDataDirectory(true).setPort(FreePorts.next()).start();
+            dbUrl = postgres.getJdbcUrl("postgres", "postgres");
+            dbUser = "postgres";
+            dbPassword = "postgres";
+        }
         for (int i = 0; i < members; i++) {
             Map<String, String> env = new HashMap<>();
             env.put("SERVER_HOST", "127.0.0.1");
@@ -71,16 +85,9 @@ final class TollgateSystem implements SystemUnderTest {
             env.put("TOLLGATE_CLUSTER_MEMBERS", memberList);
             env.put("TOLLGATE_CLUSTER_INTERFACE", "127.0.0.1");
             env.put("TOLLGATE_ADMIN_TOKEN", ADMIN_TOKEN);
-            String dbUrl = System.getenv("TOLLGATE_BENCH_DB_URL");
-            if (dbUrl != null && !dbUrl.isBlank()) {
-                env.put("TOLLGATE_DB_URL", dbUrl);
-                env.put("TOLLGATE_DB_USER", System.getenv().getOrDefault("TOLLGATE_BENCH_DB_USER", ""));
-                env.put("TOLLGATE_DB_PASSWORD", System.getenv().getOrDefault("TOLLGATE_BENCH_DB_PASSWORD", ""));
-            } else {
-                Path dir = logDir.resolve(name() + "-pg-" + i);
-                Files.createDirectories(dir);
-                env.put("TOLLGATE_DB_EMBEDDED_DIR", dir.toAbsolutePath().toString());
-            }
+            env.put("TOLLGATE_DB_URL", dbUrl);
+            env.put("TOLLGATE_DB_USER", dbUser);
+            env.put("TOLLGATE_DB_PASSWORD", dbPassword);
             List<String> cmd = List.of(JvmLauncher.java(), JvmLauncher.HEAP, "-XX:+UseG1GC",
                     "-Dhazelcast.phone.home.enabled=false", "-jar", jar.toAbsolutePath().toString());
             processes.add(ChildProcess.start(name() + "-" + i, cmd, env, READY, logDir).terminatedBySignal());
@@ -116,7 +123,7 @@ final class TollgateSystem implements SystemUnderTest {
         }
     }
 
-    /** PUT /admin/users/{id} {"tier":"enterprise"} for every benchmark user, 32 at a time. */
+    /** PUT /admin/users/{id} {"tier":"enterprise"} for every benchmark user, 4 at a time, retried on 5xx. */
     @Override
     public void prepareUsers(UserPopulation users) throws Exception {
         try (HttpClient client = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(4)).build();
@@ -131,13 +138,19 @@ final class TollgateSystem implements SystemUnderTest {
                             .header("Content-Type", "application/json")
                             .PUT(HttpRequest.BodyPublishers.ofString("{\"tier\":\"" + BenchLimits.TIER.wireName() + "\"}"))
                             .build();
-                    int status = client.send(put, HttpResponse.BodyHandlers.discarding()).statusCode();
+                    int status = 0;
+                    for (int attempt = 0; attempt < 5 && status / 100 != 2; attempt++) {
+                        status = client.send(put, HttpResponse.BodyHandlers.discarding()).statusCode();
+                        if (status / 100 != 2) {
+                            Thread.sleep(200L << attempt); // its database pool is small: back off
+                        }
+                    }
                     if (status / 100 != 2) {
                         throw new IllegalStateException("PUT /admin/users/" + user + " answered " + status);
                     }
                     return null;
                 }));
-                if (pending.size() >= 32) {
+                if (pending.size() >= 4) {
                     for (Future<?> f : pending) {
                         f.get();
                     }
@@ -154,5 +167,13 @@ final class TollgateSystem implements SystemUnderTest {
     public void close() {
         processes.forEach(ChildProcess::close);
         processes.clear();
+        if (postgres != null) {
+            try {
+                postgres.close();
+            } catch (java.io.IOException e) {
+                System.err.println("bench: embedded PostgreSQL did not stop cleanly: " + e);
+            }
+            postgres = null;
+        }
     }
 }
