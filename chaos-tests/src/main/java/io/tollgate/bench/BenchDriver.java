@@ -151,6 +151,12 @@ public final class BenchDriver {
             try (SystemUnderTest system = system(name)) {
                 log("scale: starting " + system.name());
                 List<InetSocketAddress> endpoints = system.start();
+                // A fresh JVM is cold: without a discarded run first, the smallest population (measured
+                // first) would look the most expensive and "cost vs users" would read backwards.
+                UserPopulation warm = new UserPopulation("w-", options.users());
+                system.prepareUsers(warm);
+                ClosedLoop.run("warmup", system.name(), warm.count(), new HttpAcquireWorkload(endpoints, warm),
+                        options.scaleConcurrency(), options.warmup(), options.measure());
                 for (long count : options.scaleUsers()) {
                     UserPopulation users = new UserPopulation("s" + count + "-", count);
                     long t0 = System.nanoTime();
