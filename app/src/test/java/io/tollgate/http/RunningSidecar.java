@@ -52,7 +52,12 @@ public final class RunningSidecar implements BeforeAllCallback, AfterAllCallback
             .connectTimeout(Duration.ofSeconds(5))
             .build();
 
+    /** The split-brain protection of ClusterMember (writes need a majority of the configured members). */
+    static final String MAJORITY_PROTECTION = "tollgate-majority";
+
     private TestDatabase database;
+    private boolean writesAcceptedAtStart;
+    private Reply firstAcquire;
     private Tollgate tollgate;
     private int clusterPort;
 
@@ -132,6 +137,11 @@ public final class RunningSidecar implements BeforeAllCallback, AfterAllCallback
                 .build();
         try {
             tollgate = Tollgate.start(config);
+            writesAcceptedAtStart = tollgate.hazelcast().getSplitBrainProtectionService()
+                    .getSplitBrainProtection(MAJORITY_PROTECTION).hasMinimumSize();
+            if (!warmUp) {
+                firstAcquire = acquire("first-user", "first-api");
+            }
             if (warmUp && !absentPeer) {
                 awaitFirstDecision();
             }
@@ -153,14 +163,19 @@ public final class RunningSidecar implements BeforeAllCallback, AfterAllCallback
         Reply last = null;
         while (System.nanoTime() < deadline) {
             attempts++;
+            long t0 = System.nanoTime();
             last = acquire("warm-up-user", "warm-up-api");
+            long tookMs = Duration.ofNanos(System.nanoTime() - t0).toMillis();
             if (last.status() == 200 && "allowed".equals(last.textField("outcome"))) {
                 System.err.printf("RunningSidecar: first decision after %d attempt(s), %d ms; first answers: %s%n",
                         attempts, Duration.ofNanos(System.nanoTime() - start).toMillis(), firstFailure);
                 return;
             }
             if (firstFailure == null) {
-                firstFailure = last.status() + " " + last.text();
+                firstFailure = last.status() + " " + last.textField("outcome") + " after " + tookMs + " ms, writes accepted: "
+                        + tollgate.hazelcast().getSplitBrainProtectionService()
+                        .getSplitBrainProtection(MAJORITY_PROTECTION).hasMinimumSize()
+                        + " (at start: " + writesAcceptedAtStart + ")";
             }
             sleep(200);
         }
@@ -191,6 +206,16 @@ public final class RunningSidecar implements BeforeAllCallback, AfterAllCallback
                 database = null;
             }
         }
+    }
+
+    /** Whether the member accepted counter writes at the moment Tollgate.start returned. */
+    public boolean writesAcceptedAtStart() {
+        return writesAcceptedAtStart;
+    }
+
+    /** With {@link Builder#withoutWarmUp()}: the answer to the acquire sent as soon as Tollgate.start returned. */
+    public Reply firstAcquire() {
+        return firstAcquire;
     }
 
     public Tollgate tollgate() {
