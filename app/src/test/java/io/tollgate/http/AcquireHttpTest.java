@@ -34,6 +34,8 @@ class AcquireHttpTest {
             assertThat(r.header("X-RateLimit-Reset")).hasValue(Long.toString(r.longField("reset_at")));
             assertThat(r.header("Retry-After")).as("no Retry-After when allowed").isEmpty();
         }
+        // The minute window is 40 sub-buckets of 1.5 s (SlidingWindow): a unit blocks its slot for at most
+        // 61.5 s, so the wait is at most 62 whole seconds.
         for (int i = 0; i < 3; i++) {
             Reply denied = SIDECAR.acquire(user, "search");
             assertThat(denied.status()).as("denied: %s", denied).isEqualTo(429);
@@ -115,7 +117,7 @@ class AcquireHttpTest {
     }
 
     @Test
-    void answersCarryIdsAndTraceHeader() {
+    void answersEchoTheirIds() {
         Reply r = SIDECAR.post("/api/rate-limits/acquire",
                 Map.of("user_id", "acq-echo", "api_id", "search", "request_id", "echo-1"));
         assertThat(r.status()).isEqualTo(200);
