@@ -68,6 +68,33 @@ public final class ClusterMember {
         return configuredMembers / 2 + 1;
     }
 
+    /**
+     * Waits (at most {@code max}) until the split-brain protection lets writes through, when this member
+     * already sees a majority: Hazelcast starts the protection refusing every write until its first
+     * membership evaluation, about one heartbeat after start. A minority member does not wait.
+     */
+    public static void awaitWritesAccepted(HazelcastInstance hz, Settings settings, java.time.Duration max) {
+        int majority = majorityOf(settings.clusterMembers().size());
+        long deadline = System.nanoTime() + max.toNanos();
+        while (hz.getCluster().getMembers().size() >= majority && !writesAccepted(hz, settings)
+                && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** True when the split-brain protection of the counter maps currently lets writes through. */
+    public static boolean writesAccepted(HazelcastInstance hz, Settings settings) {
+        if (majorityOf(settings.clusterMembers().size()) <= 1) {
+            return true;
+        }
+        return hz.getSplitBrainProtectionService().getSplitBrainProtection(MAJORITY).hasMinimumSize();
+    }
+
     public static HazelcastInstance start(Settings settings, MapLoader<String, UserState> usersLoader) {
         Config config = config(settings, usersLoader);
         return HazelcastInstanceFactory.newHazelcastInstance(config, config.getInstanceName(),

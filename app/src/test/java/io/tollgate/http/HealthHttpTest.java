@@ -1,6 +1,5 @@
 package io.tollgate.http;
 
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -28,9 +27,6 @@ class HealthHttpTest {
         assertThat(r.field("checks").path("database").path("status").asText()).isEqualTo("UP");
     }
 
-    @Disabled("bug: Helidon's own HttpExceptions (NotFoundException for an unknown path or method) reach the"
-            + " catch-all error(Exception.class) handler in Tollgate.start and become 500 'internal error';"
-            + " fix proposed in PROPOSED-FIXES.md (an error(HttpException.class) handler that keeps the status)")
     @Test
     void unknownPathOrMethodIs404Json() {
         for (Reply r : new Reply[] {SIDECAR.get("/api/nothing-here"), SIDECAR.get("/admin-nothing"),

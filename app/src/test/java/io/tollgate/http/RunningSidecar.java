@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
 import io.tollgate.Tollgate;
+import io.tollgate.cluster.ClusterMember;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -137,8 +138,7 @@ public final class RunningSidecar implements BeforeAllCallback, AfterAllCallback
                 .build();
         try {
             tollgate = Tollgate.start(config);
-            writesAcceptedAtStart = tollgate.hazelcast().getSplitBrainProtectionService()
-                    .getSplitBrainProtection(MAJORITY_PROTECTION).hasMinimumSize();
+            writesAcceptedAtStart = ClusterMember.writesAccepted(tollgate.hazelcast(), tollgate.settings());
             if (!warmUp) {
                 firstAcquire = acquire("first-user", "first-api");
             }
