@@ -58,7 +58,7 @@ public final class Tollgate implements AutoCloseable {
         Database database = Database.open(settings);
         PolicyRepository policyRepository = new PolicyRepository(database.jdbi());
         LedgerRepository ledger = new LedgerRepository(database.jdbi(), settings.closedPeriodGrace().toMillis());
-        HazelcastInstance hz = ClusterMember.start(settings, new UserStateLoader(policyRepository, ledger));
+        HazelcastInstance hz = ClusterMember.start(settings, new UserStateLoader(ledger));
         ClusterMember.awaitWritesAccepted(hz, settings, java.time.Duration.ofSeconds(10));
         PolicyStore policies = new PolicyStore(policyRepository, hz);
         Observability observability = new Observability(config, settings, hz, database);
