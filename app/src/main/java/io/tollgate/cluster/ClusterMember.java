@@ -23,6 +23,8 @@ public final class ClusterMember {
     public static final String USER_POLICIES = "tollgate-user-policies";
     public static final String API_POLICIES = "tollgate-api-policies";
     public static final String IDEMPOTENCY = "tollgate-idempotency";
+    /** Topic of user ids whose policy or counters an admin changed ("" = every user). */
+    public static final String POLICY_CHANGES = "tollgate-policy-changes";
     public static final String HTTP_PORT_ATTRIBUTE = "tollgate.http.port";
     private static final String MAJORITY = "tollgate-majority";
 

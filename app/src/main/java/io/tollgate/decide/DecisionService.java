@@ -54,6 +54,7 @@ public final class DecisionService implements AutoCloseable {
     private final UserRules.Memory memory;
     private final DecisionListener listener;
     private final OwedOperations owed;
+    private final RecentDenials denials = new RecentDenials(1000);
 
     public DecisionService(HazelcastInstance hz, PolicyStore policies, Settings settings, DecisionListener listener) {
         this.policies = policies;
@@ -64,6 +65,8 @@ public final class DecisionService implements AutoCloseable {
         this.memory = new UserRules.Memory(settings.opMemoryHorizon().toMillis(), settings.opMemoryCapacity());
         this.listener = listener;
         this.owed = new OwedOperations(users);
+        policies.onLocalChange(user -> denials.forget(user.isEmpty() ? null : user));
+        hz.<String>getTopic(ClusterMember.POLICY_CHANGES).addMessageListener(m -> denials.forget(m.getMessageObject().isEmpty() ? null : m.getMessageObject()));
     }
 
     public DecisionResult acquire(CallRequest call) {
@@ -77,8 +80,12 @@ public final class DecisionService implements AutoCloseable {
         List<Limit> globalLimits = List.of();
         try {
             Decision first = idemKey == null ? null : await(idempotency.getAsync(idemKey), deadline);
+            String denialKey = RecentDenials.key(call.userId(), call.apiId());
+            Decision recentDenial = idemKey == null ? denials.find(denialKey, call.cost(), System.currentTimeMillis()) : null;
             if (first != null) {
                 result = new DecisionResult(first, policy.tier(), true);
+            } else if (recentDenial != null) {
+                result = new DecisionResult(recentDenial, policy.tier(), false);
             } else {
                 ApiPolicy api = policies.api(call.apiId());
                 globalLimits = api.limits();
@@ -88,6 +95,7 @@ public final class DecisionService implements AutoCloseable {
                 if (!globalLimits.isEmpty()) {
                     global = await(apis.submitToKey(call.apiId(), ApiProcessor.acquire(globalLimits, call.cost())), deadline);
                     if (!global.decision().allowed()) {
+                        denials.record(denialKey, call.cost(), global.decision(), System.currentTimeMillis());
                         result = new DecisionResult(global.decision(), policy.tier(), false);
                         remember(idemKey, result.decision(), deadline);
                         listener.decided(DecisionListener.Kind.ACQUIRE, call, result, System.nanoTime() - started);
@@ -96,8 +104,11 @@ public final class DecisionService implements AutoCloseable {
                 }
                 Decision decision = await(users.submitToKey(call.userId(),
                         new UserProcessor(request, UserProcessor.ACQUIRE, memory)), deadline);
-                if (!decision.allowed() && global != null) {
-                    releaseGlobal(call, globalLimits, global);
+                if (!decision.allowed()) {
+                    denials.record(denialKey, call.cost(), decision, System.currentTimeMillis());
+                    if (global != null) {
+                        releaseGlobal(call, globalLimits, global);
+                    }
                 }
                 result = new DecisionResult(tighter(decision, global), policy.tier(), false);
                 remember(idemKey, result.decision(), deadline);

@@ -124,6 +124,7 @@ public final class AdminService implements HttpService {
         boolean had = hz.<String, Object>getMap(ClusterMember.USERS)
                 .submitToKey(user, (com.hazelcast.map.EntryProcessor) new ResetCountersProcessor(opHorizonMillis))
                 .toCompletableFuture().get(10, TimeUnit.SECONDS) == Boolean.TRUE;
+        policies.changed(user);
         Json.send(res, 200, Map.of("user_id", user, "reset", had));
     }
 

@@ -2,6 +2,7 @@ package io.tollgate.policy;
 
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
+import com.hazelcast.topic.ITopic;
 import io.tollgate.cluster.ClusterMember;
 import io.tollgate.core.ApiPolicy;
 import io.tollgate.core.Quota;
@@ -25,10 +26,13 @@ public final class PolicyStore {
     private final PolicyRepository repository;
     private final IMap<String, UserPolicy> users;
     private final IMap<String, ApiPolicy> apis;
+    private final ITopic<String> changes;
     private volatile long fallbacks;
+    private final java.util.List<java.util.function.Consumer<String>> localListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public PolicyStore(PolicyRepository repository, HazelcastInstance hz) {
         this.repository = repository;
+        this.changes = hz.getTopic(ClusterMember.POLICY_CHANGES);
         this.users = hz.getMap(ClusterMember.USER_POLICIES);
         this.apis = hz.getMap(ClusterMember.API_POLICIES);
     }
@@ -84,6 +88,7 @@ public final class PolicyStore {
     public ApiPolicy setApiLimit(String apiId, Window window, Long max) {
         ApiPolicy p = repository.saveApiLimit(apiId, window, max);
         apis.set(apiId, p);
+        changed("");
         return p;
     }
 
@@ -98,6 +103,19 @@ public final class PolicyStore {
 
     private UserPolicy publish(UserPolicy p) {
         users.set(p.userId(), p);
+        changed(p.userId());
         return p;
+    }
+
+    /** Tells every member that a user's limits or counters changed ("" = every user's). */
+    public void changed(String userId) {
+        // This member's listeners first and synchronously: the admin's next call here must see the change.
+        localListeners.forEach(l -> l.accept(userId));
+        changes.publish(userId);
+    }
+
+    /** {@code listener} is told (synchronously) of changes made through this member. */
+    public void onLocalChange(java.util.function.Consumer<String> listener) {
+        localListeners.add(listener);
     }
 }
