@@ -178,12 +178,12 @@ public final class DecisionService implements AutoCloseable {
      * before the first caller is timed against the decision timeout.
      */
     public void warmUp() {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         UserPolicy probe = UserPolicy.defaults("warm-up");
         UserRules.Acquire request = new UserRules.Acquire(0, "warm-up", 1, probe.limitsFor("warm-up"), probe.quota(),
                 probe.billingCycle(), false);
         try {
-            for (int i = 0; i < 200; i++) {
+            for (int i = 0; i < 32; i++) {
                 String user = "\u0001warm-up-" + i;
                 policies.user(user);
                 await(users.submitToKey(user, new UserCheckProcessor(request)), deadline);
