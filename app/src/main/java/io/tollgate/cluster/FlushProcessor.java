@@ -1,9 +1,7 @@
 package io.tollgate.cluster;
 
-import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
-import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 import io.tollgate.core.LedgerBatch;
 import io.tollgate.core.Totals;
 import io.tollgate.core.UsageBook;
@@ -18,14 +16,7 @@ import java.util.Map;
  * and now holds {@code total} for the period starting at {@code periodStart}; BASE sets the ledger
  * total learned while nothing was in flight.
  */
-public final class FlushProcessor implements com.hazelcast.core.HazelcastInstanceAware, EntryProcessor<String, UserState, LedgerBatch>,
-        IdentifiedDataSerializable {
-    private transient String member = "";
-
-    @Override
-    public void setHazelcastInstance(com.hazelcast.core.HazelcastInstance hz) {
-        this.member = hz.getName();
-    }
+public final class FlushProcessor extends UserEntryProcessor<LedgerBatch> {
 
     public static final byte PREPARE = 0;
     public static final byte CONFIRM = 1;
@@ -35,8 +26,6 @@ public final class FlushProcessor implements com.hazelcast.core.HazelcastInstanc
     private long seq;
     private long periodStart;
     private Totals total = Totals.ZERO;
-    private long horizonMillis;
-    private transient UserState written;
 
     public FlushProcessor() {
     }
@@ -82,20 +71,9 @@ public final class FlushProcessor implements com.hazelcast.core.HazelcastInstanc
             default -> next = book.withBase(periodStart, total);
         }
         if (!next.equals(book)) {
-            written = state.withUsage(next);
-            UserEntries.store(member, entry, written, horizonMillis);
+            write(entry, state.withUsage(next));
         }
         return batch;
-    }
-
-    @Override
-    public EntryProcessor<String, UserState, LedgerBatch> getBackupProcessor() {
-        return written == null ? null : new StateBackup<>(written, horizonMillis);
-    }
-
-    @Override
-    public int getFactoryId() {
-        return ProcessorFactory.FACTORY_ID;
     }
 
     @Override

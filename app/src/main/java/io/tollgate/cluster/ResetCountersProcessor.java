@@ -1,9 +1,7 @@
 package io.tollgate.cluster;
 
-import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
-import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 import io.tollgate.core.Counters;
 import io.tollgate.core.UserState;
 
@@ -11,17 +9,7 @@ import java.io.IOException;
 import java.util.Map;
 
 /** Clears a user's rate counters (admin reset). Quota usage is billing data and is left alone. */
-public final class ResetCountersProcessor
-        implements com.hazelcast.core.HazelcastInstanceAware, EntryProcessor<String, UserState, Boolean>, IdentifiedDataSerializable {
-    private transient String member = "";
-
-    @Override
-    public void setHazelcastInstance(com.hazelcast.core.HazelcastInstance hz) {
-        this.member = hz.getName();
-    }
-
-    private long horizonMillis;
-    private transient UserState written;
+public final class ResetCountersProcessor extends UserEntryProcessor<Boolean> {
 
     public ResetCountersProcessor() {
     }
@@ -36,19 +24,8 @@ public final class ResetCountersProcessor
         if (state == null) {
             return false;
         }
-        written = state.withCounters(Counters.empty());
-        UserEntries.store(member, entry, written, horizonMillis);
+        write(entry, state.withCounters(Counters.empty()));
         return true;
-    }
-
-    @Override
-    public EntryProcessor<String, UserState, Boolean> getBackupProcessor() {
-        return written == null ? null : new StateBackup<>(written, horizonMillis);
-    }
-
-    @Override
-    public int getFactoryId() {
-        return ProcessorFactory.FACTORY_ID;
     }
 
     @Override

@@ -1,9 +1,7 @@
 package io.tollgate.cluster;
 
-import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
-import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 import io.tollgate.core.BillingCycle;
 import io.tollgate.core.UserRules;
 import io.tollgate.core.UserState;
@@ -13,22 +11,14 @@ import java.time.ZoneId;
 import java.util.Map;
 
 /** Records the bytes and compute time a served call used; returns true when it counted (not a replay). */
-public final class UsageProcessor implements com.hazelcast.core.HazelcastInstanceAware, EntryProcessor<String, UserState, Boolean>, IdentifiedDataSerializable {
-    private transient String member = "";
-
-    @Override
-    public void setHazelcastInstance(com.hazelcast.core.HazelcastInstance hz) {
-        this.member = hz.getName();
-    }
+public final class UsageProcessor extends UserEntryProcessor<Boolean> {
 
     private long opId;
     private String apiId;
     private long bytes;
     private long computeMs;
     private BillingCycle cycle;
-    private long horizonMillis;
     private int capacity;
-    private transient UserState written;
 
     public UsageProcessor() {
     }
@@ -50,20 +40,9 @@ public final class UsageProcessor implements com.hazelcast.core.HazelcastInstanc
         UserRules.Step step = UserRules.recordUsage(UserEntries.stateOf(entry, cycle, now), opId, apiId, bytes,
                 computeMs, cycle, now, new UserRules.Memory(horizonMillis, capacity));
         if (step.applied()) {
-            UserEntries.store(member, entry, step.state(), horizonMillis);
-            written = step.state();
+            write(entry, step.state());
         }
         return step.applied();
-    }
-
-    @Override
-    public EntryProcessor<String, UserState, Boolean> getBackupProcessor() {
-        return written == null ? null : new StateBackup<>(written, horizonMillis);
-    }
-
-    @Override
-    public int getFactoryId() {
-        return ProcessorFactory.FACTORY_ID;
     }
 
     @Override

@@ -1,9 +1,7 @@
 package io.tollgate.cluster;
 
-import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
-import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 import io.tollgate.core.Decision;
 import io.tollgate.core.UserRules;
 import io.tollgate.core.UserState;
@@ -19,23 +17,14 @@ import java.util.Map;
  * cannot diverge. The operation id inside the request makes Hazelcast's at-least-once retry after an
  * owner dies a replay: see {@link io.tollgate.core.RecentOps}.
  */
-public final class UserProcessor implements com.hazelcast.core.HazelcastInstanceAware, EntryProcessor<String, UserState, Decision>, IdentifiedDataSerializable {
-    private transient String member = "";
-
-    @Override
-    public void setHazelcastInstance(com.hazelcast.core.HazelcastInstance hz) {
-        this.member = hz.getName();
-    }
-
+public final class UserProcessor extends UserEntryProcessor<Decision> {
 
     public static final byte ACQUIRE = 0;
     public static final byte CANCEL = 1;
 
     private UserRules.Acquire request;
     private byte mode;
-    private long horizonMillis;
     private int capacity;
-    private transient UserState written;
 
     public UserProcessor() {
     }
@@ -56,20 +45,9 @@ public final class UserProcessor implements com.hazelcast.core.HazelcastInstance
                 ? UserRules.cancel(state, request, now, memory)
                 : UserRules.acquire(state, request, now, memory);
         if (step.applied() || entry.getValue() == null) {
-            UserEntries.store(member, entry, step.state(), horizonMillis);
-            written = step.state();
+            write(entry, step.state());
         }
         return step.decision();
-    }
-
-    @Override
-    public EntryProcessor<String, UserState, Decision> getBackupProcessor() {
-        return written == null ? null : new StateBackup<>(written, horizonMillis);
-    }
-
-    @Override
-    public int getFactoryId() {
-        return ProcessorFactory.FACTORY_ID;
     }
 
     @Override

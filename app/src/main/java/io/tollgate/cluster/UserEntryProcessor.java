@@ -1,0 +1,43 @@
+package io.tollgate.cluster;
+
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.HazelcastInstanceAware;
+import com.hazelcast.map.EntryProcessor;
+import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
+import io.tollgate.core.UserState;
+
+import java.util.Map;
+
+/**
+ * What every processor that writes a user's entry shares: the entry is stored through
+ * {@link UserEntries} (TTL, removal when empty, this member's dirty-key set), and the backup replica
+ * receives exactly the state the primary wrote ({@link StateBackup}), never a re-run of the logic.
+ */
+abstract class UserEntryProcessor<R>
+        implements EntryProcessor<String, UserState, R>, IdentifiedDataSerializable, HazelcastInstanceAware {
+    /** How long the entry must be kept for its operation ids (serialized by the subclass). */
+    protected long horizonMillis;
+    private transient String member = "";
+    private transient UserState written;
+
+    @Override
+    public final void setHazelcastInstance(HazelcastInstance hz) {
+        this.member = hz.getName();
+    }
+
+    /** Stores {@code state} on the primary and remembers it for the backup. */
+    protected final void write(Map.Entry<String, UserState> entry, UserState state) {
+        UserEntries.store(member, entry, state, horizonMillis);
+        written = state;
+    }
+
+    @Override
+    public final EntryProcessor<String, UserState, R> getBackupProcessor() {
+        return written == null ? null : new StateBackup<>(written, horizonMillis);
+    }
+
+    @Override
+    public final int getFactoryId() {
+        return ProcessorFactory.FACTORY_ID;
+    }
+}
