@@ -16,6 +16,11 @@ import io.tollgate.http.HealthService;
 import io.tollgate.http.Json;
 import io.tollgate.http.RateLimitService;
 import io.tollgate.http.UsageService;
+import io.tollgate.http.QuotaService;
+import io.tollgate.http.LedgerAdminService;
+import io.tollgate.ledger.LedgerFlusher;
+import io.tollgate.ledger.LedgerRepository;
+import io.tollgate.ledger.UserStateLoader;
 import io.tollgate.observe.Observability;
 import io.tollgate.policy.PolicyRepository;
 import io.tollgate.policy.PolicyStore;
@@ -33,11 +38,13 @@ public final class Tollgate implements AutoCloseable {
     private final HazelcastInstance hz;
     private final DecisionService decisions;
     private final Observability observability;
+    private final LedgerFlusher flusher;
     private final WebServer server;
 
     private Tollgate(Settings settings, Database database, HazelcastInstance hz, DecisionService decisions,
-                     Observability observability, WebServer server) {
+                     Observability observability, LedgerFlusher flusher, WebServer server) {
         this.observability = observability;
+        this.flusher = flusher;
         this.settings = settings;
         this.database = database;
         this.hz = hz;
@@ -48,17 +55,23 @@ public final class Tollgate implements AutoCloseable {
     public static Tollgate start(Config config) {
         Settings settings = Settings.from(config);
         Database database = Database.open(settings);
-        HazelcastInstance hz = ClusterMember.start(settings);
-        PolicyStore policies = new PolicyStore(new PolicyRepository(database.jdbi()), hz);
+        PolicyRepository policyRepository = new PolicyRepository(database.jdbi());
+        LedgerRepository ledger = new LedgerRepository(database.jdbi(), settings.closedPeriodGrace().toMillis());
+        HazelcastInstance hz = ClusterMember.start(settings, new UserStateLoader(policyRepository, ledger));
+        PolicyStore policies = new PolicyStore(policyRepository, hz);
         Observability observability = new Observability(config, settings, hz, database);
         DecisionService decisions = new DecisionService(hz, policies, settings, observability.decisionListener());
         observability.attach(decisions);
         decisions.warmUp();
+        LedgerFlusher flusher = new LedgerFlusher(hz, ledger, settings.flushInterval(), settings.opMemoryHorizon().toMillis());
         HealthService health = new HealthService(hz, database, ClusterMember.majorityOf(settings.clusterMembers().size()),
-                () -> Map.of("owed_operations", decisions.owedOperations()));
+                () -> Map.of("owed_operations", decisions.owedOperations(), "ledger", flusher.status().toJson()));
         HttpRouting.Builder routing = HttpRouting.builder()
                 .register("/api/rate-limits", new RateLimitService(decisions, policies, settings.maxBodyBytes()))
                 .register("/api/usage", new UsageService(decisions, settings.maxBodyBytes()))
+                .register("/api/quotas", new QuotaService(decisions, policies, ledger))
+                .register("/admin/ledger", new LedgerAdminService(hz, ledger, flusher, policies, settings.adminToken(),
+                        settings.maxBodyBytes()))
                 .register("/admin", new AdminService(policies, hz, settings.adminToken(), settings.maxBodyBytes(),
                         settings.opMemoryHorizon().toMillis()))
                 .register("/health", health)
@@ -72,7 +85,15 @@ public final class Tollgate implements AutoCloseable {
         WebServerConfig.Builder serverConfig = WebServer.builder().config(config.get("server"));
         observability.install(routing, serverConfig);
         WebServer server = serverConfig.routing(routing).build().start();
-        return new Tollgate(settings, database, hz, decisions, observability, server);
+        return new Tollgate(settings, database, hz, decisions, observability, flusher, server);
+    }
+
+    public LedgerFlusher flusher() {
+        return flusher;
+    }
+
+    public DecisionService decisions() {
+        return decisions;
     }
 
     public int port() {
@@ -96,6 +117,11 @@ public final class Tollgate implements AutoCloseable {
         server.stop();
         observability.close();
         decisions.close();
+        try {
+            flusher.flushOnce();
+        } finally {
+            flusher.close();
+        }
         hz.shutdown();
         database.close();
     }

@@ -2,6 +2,9 @@ package io.tollgate.cluster;
 
 import com.hazelcast.config.ClasspathYamlConfig;
 import com.hazelcast.config.Config;
+import com.hazelcast.config.MapStoreConfig;
+import com.hazelcast.map.MapLoader;
+import io.tollgate.core.UserState;
 import com.hazelcast.config.SplitBrainProtectionConfig;
 import com.hazelcast.splitbrainprotection.SplitBrainProtectionOn;
 import com.hazelcast.core.HazelcastInstance;
@@ -26,7 +29,7 @@ public final class ClusterMember {
     private ClusterMember() {
     }
 
-    public static Config config(Settings settings) {
+    public static Config config(Settings settings, MapLoader<String, UserState> usersLoader) {
         Properties vars = new Properties();
         vars.setProperty("tollgate.cluster.name", settings.clusterName());
         vars.setProperty("tollgate.cluster.port", Integer.toString(settings.clusterPort()));
@@ -43,6 +46,11 @@ public final class ClusterMember {
             config.getMapConfig(policies).getNearCacheConfig().setTimeToLiveSeconds((int) ttlSeconds);
         }
         config.getMapConfig(IDEMPOTENCY).setTimeToLiveSeconds((int) settings.idempotencyRetention().toSeconds());
+        if (usersLoader != null) {
+            // Rebuild users' quota usage from the ledger on cluster start and when an expired entry is used again.
+            config.getMapConfig(USERS).setMapStoreConfig(new MapStoreConfig().setEnabled(true)
+                    .setImplementation(usersLoader).setInitialLoadMode(MapStoreConfig.InitialLoadMode.LAZY));
+        }
         ValueSerializers.register(config.getSerializationConfig());
         return config;
     }
@@ -52,8 +60,8 @@ public final class ClusterMember {
         return configuredMembers / 2 + 1;
     }
 
-    public static HazelcastInstance start(Settings settings) {
-        Config config = config(settings);
+    public static HazelcastInstance start(Settings settings, MapLoader<String, UserState> usersLoader) {
+        Config config = config(settings, usersLoader);
         return HazelcastInstanceFactory.newHazelcastInstance(config, config.getInstanceName(),
                 new AdmissionNodeContext(MemberAdmission.of(settings.clusterMembers())));
     }

@@ -139,6 +139,8 @@ final class Wire {
             out.writeString(b.userId());
             out.writeString(b.epoch());
             out.writeLong(b.seq());
+            out.writeLong(b.periodStart());
+            out.writeLong(b.periodEnd());
             writeUsageMap(out, b.deltas());
         }
     }
@@ -147,7 +149,8 @@ final class Wire {
         if (!in.readBoolean()) {
             return null;
         }
-        return new LedgerBatch(in.readString(), in.readString(), in.readLong(), readUsageMap(in));
+        return new LedgerBatch(in.readString(), in.readString(), in.readLong(), in.readLong(), in.readLong(),
+                readUsageMap(in));
     }
 
     static void writeUsage(ObjectDataOutput out, UsageBook u) throws IOException {

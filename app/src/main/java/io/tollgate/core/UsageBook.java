@@ -111,7 +111,7 @@ public record UsageBook(String epoch, long periodStart, long periodEnd, Totals b
         if (pending.isEmpty()) {
             return new Prepared(null, this);
         }
-        LedgerBatch batch = new LedgerBatch(userId, epoch, nextSeq, pending);
+        LedgerBatch batch = new LedgerBatch(userId, epoch, nextSeq, periodStart, periodEnd, pending);
         return new Prepared(batch, new UsageBook(epoch, periodStart, periodEnd, base, baseKnown, Map.of(), batch,
                 nextSeq + 1, oldestUnflushedAt));
     }

@@ -168,15 +168,19 @@ public final class DecisionService implements AutoCloseable {
      */
     public void warmUp() {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        UserRules.Acquire probe = new UserRules.Acquire(0, "warm-up", 1, UserPolicy.defaults("warm-up").limitsFor("warm-up"),
-                UserPolicy.defaults("warm-up").quota(), UserPolicy.defaults("warm-up").billingCycle(), false);
-        for (int i = 0; i < 50; i++) {
-            try {
-                await(users.submitToKey("warm-up-" + i, new UserCheckProcessor(probe)), deadline);
-            } catch (ClusterUnavailable e) {
-                LOG.info("warm-up stopped: " + e.getMessage());
-                return;
+        UserPolicy probe = UserPolicy.defaults("warm-up");
+        UserRules.Acquire request = new UserRules.Acquire(0, "warm-up", 1, probe.limitsFor("warm-up"), probe.quota(),
+                probe.billingCycle(), false);
+        try {
+            for (int i = 0; i < 200; i++) {
+                String user = "\u0000warm-up-" + i;
+                policies.user(user);
+                await(users.submitToKey(user, new UserCheckProcessor(request)), deadline);
+                // A cancel of an operation that never ran: exercises the write path, counts nothing.
+                await(users.submitToKey(user, new UserProcessor(request, UserProcessor.CANCEL, memory)), deadline);
             }
+        } catch (ClusterUnavailable e) {
+            LOG.info("warm-up stopped early: " + e.getMessage());
         }
     }
 

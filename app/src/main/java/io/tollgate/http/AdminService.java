@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.hazelcast.cluster.Member;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.partition.Partition;
-import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
@@ -18,8 +17,6 @@ import io.tollgate.core.UserPolicy;
 import io.tollgate.core.Window;
 import io.tollgate.policy.PolicyStore;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -46,7 +43,7 @@ public final class AdminService implements HttpService {
 
     @Override
     public void routing(HttpRules rules) {
-        rules.any(this::authorize)
+        rules.any(new AdminAuth(token))
                 .get("/users/{user_id}", this::getUser)
                 .put("/users/{user_id}", this::putUser)
                 .put("/users/{user_id}/limits/{window}", (req, res) -> userLimit(req, res, "", true))
@@ -61,23 +58,6 @@ public final class AdminService implements HttpService {
                 .delete("/apis/{api_id}/limits/{window}", (req, res) -> apiLimit(req, res, false))
                 .get("/cluster", this::cluster)
                 .get("/cluster/owner", this::owner);
-    }
-
-    private void authorize(ServerRequest req, ServerResponse res) {
-        if (token.isEmpty()) {
-            Json.error(res, 403, "authorization", "admin endpoints are disabled: set tollgate.admin.token "
-                    + "(environment variable TOLLGATE_ADMIN_TOKEN) and send it as 'Authorization: Bearer <token>'");
-            return;
-        }
-        String header = req.headers().first(HeaderNames.AUTHORIZATION).orElse("");
-        String presented = header.startsWith("Bearer ") ? header.substring(7).trim() : "";
-        if (!MessageDigest.isEqual(presented.getBytes(StandardCharsets.UTF_8), token.getBytes(StandardCharsets.UTF_8))) {
-            res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"tollgate-admin\"");
-            Json.error(res, 401, "authorization", presented.isEmpty()
-                    ? "missing 'Authorization: Bearer <token>' header" : "wrong admin token");
-            return;
-        }
-        res.next();
     }
 
     private static String userOf(ServerRequest req) {

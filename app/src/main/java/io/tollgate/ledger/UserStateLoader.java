@@ -1,0 +1,85 @@
+package io.tollgate.ledger;
+
+import com.hazelcast.map.MapLoader;
+import io.tollgate.core.BillingPeriod;
+import io.tollgate.core.Totals;
+import io.tollgate.core.UserPolicy;
+import io.tollgate.core.UserState;
+import io.tollgate.policy.PolicyRepository;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Rebuilds a user's entry from the ledger when the cluster has none: on cluster start (every user
+ * with usage in the current period is pre-loaded) and when an entry that expired is used again. The
+ * entry starts a new epoch with the ledger's total as its confirmed base.
+ *
+ * <p>Hazelcast calls this on the key's partition thread, so it talks to PostgreSQL only (never to
+ * another IMap), and when PostgreSQL has just failed it answers "nothing" at once for a few seconds
+ * instead of blocking the partition: the entry then starts with an unknown base, which the next
+ * confirmed flush fills in.
+ */
+public final class UserStateLoader implements MapLoader<String, UserState> {
+    private static final Logger LOG = Logger.getLogger(UserStateLoader.class.getName());
+    private static final long BACK_OFF_MILLIS = 5_000;
+
+    private final PolicyRepository policies;
+    private final LedgerRepository ledger;
+    private volatile long unavailableUntil;
+
+    public UserStateLoader(PolicyRepository policies, LedgerRepository ledger) {
+        this.policies = policies;
+        this.ledger = ledger;
+    }
+
+    @Override
+    public UserState load(String userId) {
+        if (System.currentTimeMillis() < unavailableUntil) {
+            return null;
+        }
+        try {
+            UserPolicy policy = policies.loadUser(userId);
+            BillingPeriod period = policy.billingCycle().periodAt(Instant.now());
+            Totals base = ledger.total(userId, period.start().toEpochMilli());
+            if (base.isZero()) {
+                return null;
+            }
+            return UserState.fresh(UUID.randomUUID().toString(), period, base);
+        } catch (RuntimeException e) {
+            unavailableUntil = System.currentTimeMillis() + BACK_OFF_MILLIS;
+            LOG.log(Level.WARNING, "ledger unavailable while loading " + userId + "; its quota base will be filled in later", e);
+            return null;
+        }
+    }
+
+    @Override
+    public Map<String, UserState> loadAll(Collection<String> keys) {
+        Map<String, UserState> out = new HashMap<>();
+        for (String key : keys) {
+            UserState s = load(key);
+            if (s != null) {
+                out.put(key, s);
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public Iterable<String> loadAllKeys() {
+        try {
+            List<String> users = ledger.activeUsersAt(Instant.now());
+            LOG.info("pre-loading " + users.size() + " users with usage in the current period from the ledger");
+            return users;
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "ledger unavailable at start: entries will be rebuilt as users call", e);
+            return List.of();
+        }
+    }
+}
