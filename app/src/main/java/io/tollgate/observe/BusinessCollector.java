@@ -34,11 +34,13 @@ import java.util.logging.Logger;
  *
  * <ul>
  *   <li>active users: pushes the ids seen since the last round into the cluster's estimators;</li>
+ *   <li>calls and revenue: {@link BusinessTotals};</li>
  *   <li>quotas: scans the user entries this member owns ({@code localKeySet} + {@code getAll} in
  *   batches: local reads, no network), and per tier and meter sums used and limit and counts users
  *   over 80% and 100%; also feeds threshold events. Policies come from PolicyStore (near-cached; a
- *   miss reads PostgreSQL once and caches the policy cluster-wide). Summed across members the gauges
- *   cover every user with a live entry;</li>
+ *   miss reads PostgreSQL once and caches the policy cluster-wide). Each member puts its sums in the
+ *   map {@value #QUOTA_PARTS} and reports the sum of all members' parts, so every member shows the
+ *   cluster-wide totals (combine with {@code max});</li>
  *   <li>map entries and memory owned by this member, for every {@code tollgate-*} IMap;</li>
  *   <li>a database probe for {@code tollgate_db_up}.</li>
  * </ul>
@@ -47,6 +49,7 @@ import java.util.logging.Logger;
 final class BusinessCollector implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(BusinessCollector.class.getName());
     private static final int BATCH = 500;
+    static final String QUOTA_PARTS = "tollgate-metrics-quota-parts";
     private static final Meter[] METERS = Meter.values();
     private static final Tier[] TIERS = Tier.values();
 
@@ -57,14 +60,20 @@ final class BusinessCollector implements AutoCloseable {
     private final QuotaThresholds thresholds;
     private final Meters meters;
     private final BooleanSupplier ledgerDatabaseUp;
+    private final BusinessTotals totals;
+    private final DecisionMetrics decisions;
     private final ScheduledExecutorService timer;
+    private volatile long intervalMillis = 15_000;
 
     private volatile QuotaSnapshot quotas = QuotaSnapshot.empty();
     private volatile boolean dbUp;
     private final ConcurrentHashMap<String, AtomicLongArray> mapStats = new ConcurrentHashMap<>();
 
     BusinessCollector(HazelcastInstance hz, Database database, PolicyStore policies, ActiveUsers activeUsers,
-                      QuotaThresholds thresholds, Meters meters, BooleanSupplier ledgerDatabaseUp) {
+                      QuotaThresholds thresholds, Meters meters, BooleanSupplier ledgerDatabaseUp,
+                      BusinessTotals totals, DecisionMetrics decisions) {
+        this.totals = totals;
+        this.decisions = decisions;
         this.hz = hz;
         this.database = database;
         this.policies = policies;
@@ -82,6 +91,7 @@ final class BusinessCollector implements AutoCloseable {
 
     void start(Duration interval) {
         long ms = interval.toMillis();
+        intervalMillis = ms;
         timer.scheduleWithFixedDelay(this::collect, 0, ms, TimeUnit.MILLISECONDS);
     }
 
@@ -126,6 +136,7 @@ final class BusinessCollector implements AutoCloseable {
         long now = System.currentTimeMillis();
         step("database probe", () -> dbUp = database.answers());
         step("active users", () -> activeUsers.collect(hz, now));
+        step("calls and revenue", () -> totals.collect(decisions));
         step("quotas", () -> quotas = scanQuotas(now));
         step("map stats", this::collectMapStats);
         step("threshold clean-up", () -> thresholds.forgetEnded(now));
@@ -157,7 +168,22 @@ final class BusinessCollector implements AutoCloseable {
         if (!batch.isEmpty()) {
             scan(users, batch, s, now);
         }
-        return s;
+        return clusterWide(s);
+    }
+
+    /**
+     * Publishes this member's sums (keyed by member, expiring after three intervals so a departed
+     * member's part goes away) and adds up every member's: the same totals on every member.
+     */
+    private QuotaSnapshot clusterWide(QuotaSnapshot local) {
+        IMap<String, long[]> parts = hz.getMap(QUOTA_PARTS);
+        parts.set(hz.getCluster().getLocalMember().getUuid().toString(), local.flatten(),
+                Math.max(3 * intervalMillis, 3_000), TimeUnit.MILLISECONDS);
+        QuotaSnapshot sum = QuotaSnapshot.zero();
+        for (long[] part : parts.values()) {
+            sum.add(part);
+        }
+        return sum;
     }
 
     private void scan(IMap<String, UserState> users, List<String> keys, QuotaSnapshot s, long now) {
@@ -221,6 +247,29 @@ final class BusinessCollector implements AutoCloseable {
 
         static QuotaSnapshot empty() {
             return zero();
+        }
+
+        long[] flatten() {
+            int n = used.length;
+            long[] out = new long[4 * n];
+            System.arraycopy(used, 0, out, 0, n);
+            System.arraycopy(limit, 0, out, n, n);
+            System.arraycopy(over80, 0, out, 2 * n, n);
+            System.arraycopy(over100, 0, out, 3 * n, n);
+            return out;
+        }
+
+        void add(long[] part) {
+            int n = used.length;
+            if (part == null || part.length != 4 * n) {
+                return;
+            }
+            for (int i = 0; i < n; i++) {
+                used[i] += part[i];
+                limit[i] += part[n + i];
+                over80[i] += part[2 * n + i];
+                over100[i] += part[3 * n + i];
+            }
         }
     }
 }

@@ -33,9 +33,9 @@ import java.util.logging.Logger;
  * spans only when a client is connected or tracing is on. Never throws (a listener must not break a
  * decision): failures are logged at FINE.
  *
- * <p>Billed units ({@code tollgate_api_calls_total}) are the cost of allowed acquires, fail-open
- * answers included (the ledger counts them once the cluster takes them), replays of an earlier
- * request_id excluded. They are member-local: sum across members.
+ * <p>Billed units (for {@code tollgate_api_calls_total}, see {@link BusinessTotals}) are the cost of
+ * allowed acquires, fail-open answers included (the ledger counts them once the cluster takes them),
+ * replays of an earlier request_id excluded.
  */
 final class DecisionMetrics implements DecisionListener {
     private static final Logger LOG = Logger.getLogger(DecisionMetrics.class.getName());
@@ -54,7 +54,6 @@ final class DecisionMetrics implements DecisionListener {
 
     private final Meters meters;
     private final ApiLabels apis;
-    private final Pricing pricing;
     private final Tracing tracing;
     private final ActiveUsers activeUsers;
     private final QuotaThresholds thresholds;
@@ -62,11 +61,10 @@ final class DecisionMetrics implements DecisionListener {
     private final Timer[] durations = new Timer[KINDS.length];
     private final ConcurrentHashMap<String, ApiMeters> byApi = new ConcurrentHashMap<>();
 
-    DecisionMetrics(Meters meters, ApiLabels apis, Pricing pricing, Tracing tracing, ActiveUsers activeUsers,
+    DecisionMetrics(Meters meters, ApiLabels apis, Tracing tracing, ActiveUsers activeUsers,
                     QuotaThresholds thresholds, EventStream events) {
         this.meters = meters;
         this.apis = apis;
-        this.pricing = pricing;
         this.tracing = tracing;
         this.activeUsers = activeUsers;
         this.thresholds = thresholds;
@@ -160,6 +158,22 @@ final class DecisionMetrics implements DecisionListener {
         return kind == Kind.ACQUIRE ? "acquire" : "check";
     }
 
+    /** Calls to each (tier, api label) counted on this member so far, for {@link BusinessTotals}. */
+    void forEachCalls(CallsVisitor visitor) {
+        byApi.forEach((api, m) -> {
+            for (Tier t : TIERS) {
+                LongAdder a = m.calls.get(t.ordinal());
+                if (a != null) {
+                    visitor.visit(t, api, a.sum());
+                }
+            }
+        });
+    }
+
+    interface CallsVisitor {
+        void visit(Tier tier, String api, long total);
+    }
+
     /** One API label's meters, created on first use. */
     private final class ApiMeters {
         private final String api;
@@ -185,19 +199,8 @@ final class DecisionMetrics implements DecisionListener {
         LongAdder calls(Tier tier) {
             LongAdder a = calls.get(tier.ordinal());
             if (a == null) {
-                synchronized (this) {
-                    a = calls.get(tier.ordinal());
-                    if (a == null) {
-                        LongAdder created = new LongAdder();
-                        meters.functionalCounter(MetricNames.API_CALLS, created, LongAdder::sum,
-                                "tier", tier.wireName(), "api", api);
-                        // Per-API prices apply to the real API id; an "other" label uses the tier price.
-                        double price = pricing.of(tier, api);
-                        meters.gauge(MetricNames.REVENUE, () -> created.sum() * price, "tier", tier.wireName(), "api", api);
-                        calls.set(tier.ordinal(), created);
-                        a = created;
-                    }
-                }
+                calls.compareAndSet(tier.ordinal(), null, new LongAdder());
+                a = calls.get(tier.ordinal());
             }
             return a;
         }

@@ -44,7 +44,7 @@ final class EventStream implements WsListener {
         this.meters = meters;
         this.member = member;
         this.dropped = meters.counter(MetricNames.EVENTS_DROPPED);
-        for (String type : new String[] {DENIAL, QUOTA_THRESHOLD, MEMBER_CHANGE, HELLO}) {
+        for (String type : new String[] {DENIAL, QUOTA_THRESHOLD, MEMBER_CHANGE}) {
             sent(type);
         }
         meters.gauge(MetricNames.EVENTS_CONNECTIONS, connections::size);
@@ -151,7 +151,9 @@ final class EventStream implements WsListener {
                 while (!Thread.currentThread().isInterrupted()) {
                     Message m = queue.take();
                     session.send(m.text(), true);
-                    sent(m.type()).increment();
+                    if (!HELLO.equals(m.type())) {
+                        sent(m.type()).increment();
+                    }
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

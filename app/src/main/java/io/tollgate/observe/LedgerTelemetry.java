@@ -18,9 +18,9 @@ import java.util.function.Supplier;
  */
 public final class LedgerTelemetry {
     public static final String OK = "ok";
-    public static final String FAILED = "failed";
+    public static final String ERROR = "error";
     public static final String EMPTY = "empty";
-    static final String[] KNOWN = {OK, FAILED};
+    static final String[] KNOWN = {OK, ERROR};
 
     private LedgerTelemetry() {
     }

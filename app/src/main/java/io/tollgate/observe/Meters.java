@@ -36,6 +36,7 @@ final class Meters implements AutoCloseable {
 
     private final MeterRegistry registry = Metrics.globalRegistry();
     private final List<Meter> created = new CopyOnWriteArrayList<>();
+    private final List<io.micrometer.core.instrument.Meter> createdDirect = new CopyOnWriteArrayList<>();
 
     Counter counter(String name, String... tags) {
         return keep(registry.getOrCreate(Counter.builder(name).tags(tags(tags))));
@@ -44,6 +45,16 @@ final class Meters implements AutoCloseable {
     <T> FunctionalCounter functionalCounter(String name, T state, ToLongFunction<T> fn, String... tags) {
         return keep(registry.getOrCreate(FunctionalCounter.builder(name, state, s -> fn.applyAsLong(s))
                 .tags(tags(tags))));
+    }
+
+    /**
+     * A counter of a fractional amount (revenue): Helidon's counters count whole numbers, so this one is
+     * made in the Micrometer registry under Helidon's (same /metrics output, type counter, without the
+     * {@code scope} label).
+     */
+    <T> void fractionalCounter(String name, T state, java.util.function.ToDoubleFunction<T> fn, String... tags) {
+        io.micrometer.core.instrument.MeterRegistry mm = registry.unwrap(io.micrometer.core.instrument.MeterRegistry.class);
+        createdDirect.add(io.micrometer.core.instrument.FunctionCounter.builder(name, state, fn).tags(tags).register(mm));
     }
 
     Timer timer(String name, double[] bucketsSeconds, String... tags) {
@@ -84,5 +95,12 @@ final class Meters implements AutoCloseable {
             registry.remove(m);
         }
         created.clear();
+        if (!createdDirect.isEmpty()) {
+            io.micrometer.core.instrument.MeterRegistry mm = registry.unwrap(io.micrometer.core.instrument.MeterRegistry.class);
+            for (io.micrometer.core.instrument.Meter m : createdDirect) {
+                mm.remove(m);
+            }
+            createdDirect.clear();
+        }
     }
 }

@@ -31,10 +31,10 @@ public final class MetricNames {
     public static final String DECISION_DURATION = "tollgate.decision.duration";
 
     // Business
-    /** tollgate_api_calls_total{tier,api} counter: request units of allowed acquires answered by this member. */
+    /** tollgate_api_calls_total{tier,api} counter: billed request units, cluster-wide (same on every member). */
     public static final String API_CALLS = "tollgate.api.calls";
-    /** tollgate_revenue_total{tier,api} gauge (monotonic: Helidon counters count whole numbers only). */
-    public static final String REVENUE = "tollgate.revenue.total";
+    /** tollgate_revenue_total{tier,api} counter (currency units; made in Micrometer directly, no scope label). */
+    public static final String REVENUE = "tollgate.revenue";
     /** tollgate_active_users{period="day"|"billing"} gauge, cluster-wide estimate. */
     public static final String ACTIVE_USERS = "tollgate.active.users";
     /** tollgate_quota_used{tier,meter} gauge, over the users whose entries this member owns. */

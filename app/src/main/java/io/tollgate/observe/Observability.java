@@ -72,12 +72,12 @@ public final class Observability implements AutoCloseable {
         String member = settings.clusterInterface() + ":" + settings.clusterPort();
         this.events = new EventStream(meters, member);
         this.thresholds = new QuotaThresholds(events);
-        this.decisionMetrics = new DecisionMetrics(meters, new ApiLabels(maxApis), pricing, tracing, activeUsers,
+        this.decisionMetrics = new DecisionMetrics(meters, new ApiLabels(maxApis), tracing, activeUsers,
                 thresholds, events);
 
         PolicyStore policies = new PolicyStore(new PolicyRepository(database.jdbi()), hz);
         this.collector = new BusinessCollector(hz, database, policies, activeUsers, thresholds, meters,
-                () -> ledger == null || ledger.databaseUp());
+                () -> ledger == null || ledger.databaseUp(), new BusinessTotals(hz, meters, pricing), decisionMetrics);
         this.clusterMetrics = new ClusterMetrics(hz, meters, events,
                 ClusterMember.majorityOf(settings.clusterMembers().size()), collector::dbUp);
 
