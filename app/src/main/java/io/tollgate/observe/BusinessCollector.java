@@ -92,7 +92,9 @@ final class BusinessCollector implements AutoCloseable {
     void start(Duration interval) {
         long ms = interval.toMillis();
         intervalMillis = ms;
-        timer.scheduleWithFixedDelay(this::collect, 0, ms, TimeUnit.MILLISECONDS);
+        // The first round waits one interval: at start-up the member may not yet satisfy its split-brain
+        // protection, and the first query on tollgate-users would start its MapLoader's initial load then.
+        timer.scheduleWithFixedDelay(this::collect, ms, ms, TimeUnit.MILLISECONDS);
     }
 
     boolean dbUp() {
@@ -190,7 +192,8 @@ final class BusinessCollector implements AutoCloseable {
         Map<String, UserState> states = users.getAll(Set.copyOf(keys));
         for (Map.Entry<String, UserState> e : states.entrySet()) {
             UserState state = e.getValue();
-            if (state == null || e.getKey().startsWith("warm-up-")) {
+            if (state == null || e.getKey().startsWith("\u0000")) {
+                // DecisionService.warmUp's probe users, not customers.
                 continue;
             }
             UserPolicy policy = policies.user(e.getKey());
