@@ -2,6 +2,7 @@ package io.tollgate;
 
 import com.hazelcast.core.HazelcastInstance;
 import io.helidon.config.Config;
+import io.helidon.http.HttpException;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpRouting;
@@ -57,14 +58,15 @@ public final class Tollgate implements AutoCloseable {
         Database database = Database.open(settings);
         PolicyRepository policyRepository = new PolicyRepository(database.jdbi());
         LedgerRepository ledger = new LedgerRepository(database.jdbi(), settings.closedPeriodGrace().toMillis());
-        HazelcastInstance hz = ClusterMember.start(settings, new UserStateLoader(policyRepository, ledger));
+        HazelcastInstance hz = ClusterMember.start(settings, new UserStateLoader(ledger));
+        ClusterMember.awaitWritesAccepted(hz, settings, java.time.Duration.ofSeconds(10));
         PolicyStore policies = new PolicyStore(policyRepository, hz);
         Observability observability = new Observability(config, settings, hz, database);
         DecisionService decisions = new DecisionService(hz, policies, settings, observability.decisionListener());
         observability.attach(decisions);
         decisions.warmUp();
         LedgerFlusher flusher = new LedgerFlusher(hz, ledger, settings.flushInterval(), settings.opMemoryHorizon().toMillis());
-        HealthService health = new HealthService(hz, database, ClusterMember.majorityOf(settings.clusterMembers().size()),
+        HealthService health = new HealthService(hz, database, settings,
                 () -> Map.of("owed_operations", decisions.owedOperations(), "ledger", flusher.status().toJson()));
         HttpRouting.Builder routing = HttpRouting.builder()
                 .register("/api/rate-limits", new RateLimitService(decisions, policies, settings.maxBodyBytes()))
@@ -75,6 +77,7 @@ public final class Tollgate implements AutoCloseable {
                 .register("/admin", new AdminService(policies, hz, settings.adminToken(), settings.maxBodyBytes(),
                         settings.opMemoryHorizon().toMillis()))
                 .register("/health", health)
+                .error(HttpException.class, (req, res, e) -> Json.error(res, e.status().code(), null, e.getMessage()))
                 .error(BadRequest.class, (req, res, e) -> Json.error(res, e.status(), e.field(), e.getMessage()))
                 .error(ClusterUnavailable.class, (req, res, e) ->
                         Json.error(res, 503, "cluster", "the cluster could not answer: " + e.getMessage()))
@@ -82,7 +85,8 @@ public final class Tollgate implements AutoCloseable {
                     LOG.log(Level.WARNING, "unexpected error on " + req.prologue().uriPath().path(), e);
                     Json.error(res, 500, null, "internal error: " + e.getClass().getSimpleName());
                 });
-        WebServerConfig.Builder serverConfig = WebServer.builder().config(config.get("server"));
+        WebServerConfig.Builder serverConfig = WebServer.builder().config(config.get("server"))
+                .directHandlers(Json.directHandlers());
         observability.install(routing, serverConfig);
         WebServer server = serverConfig.routing(routing).build().start();
         return new Tollgate(settings, database, hz, decisions, observability, flusher, server);

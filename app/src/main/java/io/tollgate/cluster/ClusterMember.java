@@ -38,8 +38,16 @@ public final class ClusterMember {
         config.setInstanceName("tollgate-" + settings.clusterPort() + "-" + ProcessHandle.current().pid());
         config.getNetworkConfig().getJoin().getTcpIpConfig().setMembers(settings.clusterMembers());
         config.getMemberAttributeConfig().setAttribute(HTTP_PORT_ATTRIBUTE, Integer.toString(settings.serverPort()));
-        config.addSplitBrainProtectionConfig(new SplitBrainProtectionConfig(MAJORITY, true,
-                majorityOf(settings.clusterMembers().size())).setProtectOn(SplitBrainProtectionOn.WRITE));
+        int majority = majorityOf(settings.clusterMembers().size());
+        if (majority > 1) {
+            config.addSplitBrainProtectionConfig(new SplitBrainProtectionConfig(MAJORITY, true, majority)
+                    .setProtectOn(SplitBrainProtectionOn.WRITE));
+        } else {
+            // One configured member is always its own majority; Hazelcast's protection would only start
+            // satisfied after a membership event, which a lone member never sees.
+            config.getMapConfig(USERS).setSplitBrainProtectionName(null);
+            config.getMapConfig(APIS).setSplitBrainProtectionName(null);
+        }
         long ttlSeconds = Math.max(1, settings.policyCacheTtl().toSeconds());
         for (String policies : new String[] {USER_POLICIES, API_POLICIES}) {
             config.getMapConfig(policies).setTimeToLiveSeconds((int) ttlSeconds);
@@ -58,6 +66,33 @@ public final class ClusterMember {
     /** Writes need this many members: a strict majority of the configured member list. */
     public static int majorityOf(int configuredMembers) {
         return configuredMembers / 2 + 1;
+    }
+
+    /**
+     * Waits (at most {@code max}) until the split-brain protection lets writes through, when this member
+     * already sees a majority: Hazelcast starts the protection refusing every write until its first
+     * membership evaluation, about one heartbeat after start. A minority member does not wait.
+     */
+    public static void awaitWritesAccepted(HazelcastInstance hz, Settings settings, java.time.Duration max) {
+        int majority = majorityOf(settings.clusterMembers().size());
+        long deadline = System.nanoTime() + max.toNanos();
+        while (hz.getCluster().getMembers().size() >= majority && !writesAccepted(hz, settings)
+                && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** True when the split-brain protection of the counter maps currently lets writes through. */
+    public static boolean writesAccepted(HazelcastInstance hz, Settings settings) {
+        if (majorityOf(settings.clusterMembers().size()) <= 1) {
+            return true;
+        }
+        return hz.getSplitBrainProtectionService().getSplitBrainProtection(MAJORITY).hasMinimumSize();
     }
 
     public static HazelcastInstance start(Settings settings, MapLoader<String, UserState> usersLoader) {

@@ -18,8 +18,15 @@ import java.util.Map;
  * and now holds {@code total} for the period starting at {@code periodStart}; BASE sets the ledger
  * total learned while nothing was in flight.
  */
-public final class FlushProcessor implements EntryProcessor<String, UserState, LedgerBatch>,
+public final class FlushProcessor implements com.hazelcast.core.HazelcastInstanceAware, EntryProcessor<String, UserState, LedgerBatch>,
         IdentifiedDataSerializable {
+    private transient String member = "";
+
+    @Override
+    public void setHazelcastInstance(com.hazelcast.core.HazelcastInstance hz) {
+        this.member = hz.getName();
+    }
+
     public static final byte PREPARE = 0;
     public static final byte CONFIRM = 1;
     public static final byte BASE = 2;
@@ -76,7 +83,7 @@ public final class FlushProcessor implements EntryProcessor<String, UserState, L
         }
         if (!next.equals(book)) {
             written = state.withUsage(next);
-            UserEntries.store(entry, written, horizonMillis);
+            UserEntries.store(member, entry, written, horizonMillis);
         }
         return batch;
     }

@@ -12,7 +12,14 @@ import java.util.Map;
 
 /** Clears a user's rate counters (admin reset). Quota usage is billing data and is left alone. */
 public final class ResetCountersProcessor
-        implements EntryProcessor<String, UserState, Boolean>, IdentifiedDataSerializable {
+        implements com.hazelcast.core.HazelcastInstanceAware, EntryProcessor<String, UserState, Boolean>, IdentifiedDataSerializable {
+    private transient String member = "";
+
+    @Override
+    public void setHazelcastInstance(com.hazelcast.core.HazelcastInstance hz) {
+        this.member = hz.getName();
+    }
+
     private long horizonMillis;
     private transient UserState written;
 
@@ -30,7 +37,7 @@ public final class ResetCountersProcessor
             return false;
         }
         written = state.withCounters(Counters.empty());
-        UserEntries.store(entry, written, horizonMillis);
+        UserEntries.store(member, entry, written, horizonMillis);
         return true;
     }
 

@@ -10,7 +10,14 @@ import java.io.IOException;
 import java.util.Map;
 
 /** Writes on the backup replica exactly the user state the primary wrote (or removes it). */
-public final class StateBackup<R> implements EntryProcessor<String, UserState, R>, IdentifiedDataSerializable {
+public final class StateBackup<R> implements com.hazelcast.core.HazelcastInstanceAware, EntryProcessor<String, UserState, R>, IdentifiedDataSerializable {
+    private transient String member = "";
+
+    @Override
+    public void setHazelcastInstance(com.hazelcast.core.HazelcastInstance hz) {
+        this.member = hz.getName();
+    }
+
     private UserState value;
     private long horizonMillis;
 
@@ -24,7 +31,7 @@ public final class StateBackup<R> implements EntryProcessor<String, UserState, R
 
     @Override
     public R process(Map.Entry<String, UserState> entry) {
-        UserEntries.store(entry, value, horizonMillis);
+        UserEntries.store(member, entry, value, horizonMillis);
         return null;
     }
 

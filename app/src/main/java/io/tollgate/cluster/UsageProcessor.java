@@ -13,7 +13,14 @@ import java.time.ZoneId;
 import java.util.Map;
 
 /** Records the bytes and compute time a served call used; returns true when it counted (not a replay). */
-public final class UsageProcessor implements EntryProcessor<String, UserState, Boolean>, IdentifiedDataSerializable {
+public final class UsageProcessor implements com.hazelcast.core.HazelcastInstanceAware, EntryProcessor<String, UserState, Boolean>, IdentifiedDataSerializable {
+    private transient String member = "";
+
+    @Override
+    public void setHazelcastInstance(com.hazelcast.core.HazelcastInstance hz) {
+        this.member = hz.getName();
+    }
+
     private long opId;
     private String apiId;
     private long bytes;
@@ -43,7 +50,7 @@ public final class UsageProcessor implements EntryProcessor<String, UserState, B
         UserRules.Step step = UserRules.recordUsage(UserEntries.stateOf(entry, cycle, now), opId, apiId, bytes,
                 computeMs, cycle, now, new UserRules.Memory(horizonMillis, capacity));
         if (step.applied()) {
-            UserEntries.store(entry, step.state(), horizonMillis);
+            UserEntries.store(member, entry, step.state(), horizonMillis);
             written = step.state();
         }
         return step.applied();

@@ -31,8 +31,8 @@ final class UserEntries {
     }
 
     /** Stores {@code state} (or removes the entry) with the TTL it needs. */
-    static void store(Map.Entry<String, UserState> entry, UserState state, long recentHorizonMillis) {
-        DirtyUsers.track(entry.getKey(), state.usage().hasUnflushed());
+    static void store(String member, Map.Entry<String, UserState> entry, UserState state, long recentHorizonMillis) {
+        DirtyUsers.track(member, entry.getKey(), state.usage().hasUnflushed());
         if (state.isDisposable()) {
             entry.setValue(null);
             return;

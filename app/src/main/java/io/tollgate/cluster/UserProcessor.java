@@ -19,7 +19,14 @@ import java.util.Map;
  * cannot diverge. The operation id inside the request makes Hazelcast's at-least-once retry after an
  * owner dies a replay: see {@link io.tollgate.core.RecentOps}.
  */
-public final class UserProcessor implements EntryProcessor<String, UserState, Decision>, IdentifiedDataSerializable {
+public final class UserProcessor implements com.hazelcast.core.HazelcastInstanceAware, EntryProcessor<String, UserState, Decision>, IdentifiedDataSerializable {
+    private transient String member = "";
+
+    @Override
+    public void setHazelcastInstance(com.hazelcast.core.HazelcastInstance hz) {
+        this.member = hz.getName();
+    }
+
 
     public static final byte ACQUIRE = 0;
     public static final byte CANCEL = 1;
@@ -49,7 +56,7 @@ public final class UserProcessor implements EntryProcessor<String, UserState, De
                 ? UserRules.cancel(state, request, now, memory)
                 : UserRules.acquire(state, request, now, memory);
         if (step.applied() || entry.getValue() == null) {
-            UserEntries.store(entry, step.state(), horizonMillis);
+            UserEntries.store(member, entry, step.state(), horizonMillis);
             written = step.state();
         }
         return step.decision();

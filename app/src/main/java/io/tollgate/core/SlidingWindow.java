@@ -12,8 +12,13 @@ import java.util.Objects;
  * though only part of it still lies inside the window. That is the conservative choice: every unit
  * admitted in {@code (now - W, now]} is counted, so no interval of length W can ever hold more than
  * the limit (the exact sliding-log guarantee). The price is that a unit blocks its slot for at most
- * {@code W + g} instead of {@code W}, so under steady overload the window admits at least
- * {@code SUB_BUCKETS / (SUB_BUCKETS + 1)} (97.6%) of what an exact sliding log admits. Memory is
+ * {@code W + g} instead of {@code W}, and the freed slot is only taken by the next call, up to one
+ * inter-arrival gap {@code d} later. Under steady overload with at least one call per bucket
+ * ({@code d <= g}) the window admits about {@code SUB_BUCKETS / (SUB_BUCKETS + 1)} (97.6%) of what an
+ * exact sliding log admits, and never less than {@code W / (W + 2g)} (95.2%). With sparser calls the
+ * bound is {@code W / (W + g + d)}: a limit of 1 with a call every {@code W / 2} admits one call per
+ * {@code 1.5 W} where the exact log, taking the call that lands exactly {@code W} later, admits one
+ * per {@code W} (2/3; see SlidingWindowProperties). Memory is
  * {@code SUB_BUCKETS + 1} counters whatever the traffic; the Redis sorted-set log of the original
  * design kept one member per request.
  *

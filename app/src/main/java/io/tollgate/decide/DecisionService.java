@@ -173,7 +173,7 @@ public final class DecisionService implements AutoCloseable {
                 probe.billingCycle(), false);
         try {
             for (int i = 0; i < 200; i++) {
-                String user = "\u0000warm-up-" + i;
+                String user = "\u0001warm-up-" + i;
                 policies.user(user);
                 await(users.submitToKey(user, new UserCheckProcessor(request)), deadline);
                 // A cancel of an operation that never ran: exercises the write path, counts nothing.
@@ -191,7 +191,7 @@ public final class DecisionService implements AutoCloseable {
 
     private DecisionResult failurePolicy(CallRequest call, UserPolicy policy, UserRules.Acquire request,
                                          ApiDecision global, List<Limit> globalLimits, ClusterUnavailable cause) {
-        LOG.log(Level.FINE, "cluster could not decide for " + call.userId() + ": " + cause.getMessage());
+        LOG.log(Level.WARNING, "cluster could not decide for " + call.userId() + ": " + cause.getMessage(), cause.getCause());
         long now = System.currentTimeMillis();
         boolean open = settings.onFailure() == Settings.FailurePolicy.OPEN;
         if (request == null) {

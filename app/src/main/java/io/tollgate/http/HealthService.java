@@ -6,6 +6,8 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.tollgate.cluster.ClusterMember;
+import io.tollgate.config.Settings;
 import io.tollgate.db.Database;
 
 import java.util.LinkedHashMap;
@@ -19,13 +21,15 @@ import java.util.function.Supplier;
 public final class HealthService implements HttpService {
     private final HazelcastInstance hz;
     private final Database database;
+    private final Settings settings;
     private final int majority;
     private final Supplier<Map<String, Object>> extra;
 
-    public HealthService(HazelcastInstance hz, Database database, int majority, Supplier<Map<String, Object>> extra) {
+    public HealthService(HazelcastInstance hz, Database database, Settings settings, Supplier<Map<String, Object>> extra) {
         this.hz = hz;
         this.database = database;
-        this.majority = majority;
+        this.settings = settings;
+        this.majority = ClusterMember.majorityOf(settings.clusterMembers().size());
         this.extra = extra;
     }
 
@@ -38,7 +42,8 @@ public final class HealthService implements HttpService {
 
     public boolean clusterReady() {
         LifecycleService life = hz.getLifecycleService();
-        return life.isRunning() && hz.getCluster().getMembers().size() >= majority;
+        return life.isRunning() && hz.getCluster().getMembers().size() >= majority
+                && ClusterMember.writesAccepted(hz, settings);
     }
 
     private void ready(ServerRequest req, ServerResponse res) {

@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.DirectHandlers;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -173,6 +175,37 @@ public final class Json {
         body.put("field", field);
         body.put("message", message);
         send(res, status, body);
+    }
+
+    /**
+     * Answers of the server itself (before routing: a body above server.max-payload-size, a request that
+     * cannot be parsed) in the same JSON shape as every other error.
+     */
+    public static DirectHandlers directHandlers() {
+        DirectHandler json = (request, eventType, status, headers, message) -> {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("error", statusWord(status.code()));
+            boolean tooLarge = status.code() == 413;
+            body.put("field", tooLarge ? "body" : null);
+            body.put("message", message != null && !message.isBlank() ? message
+                    : tooLarge ? "request body exceeds the server's limit" : status.reasonPhrase());
+            try {
+                return DirectHandler.TransportResponse.builder()
+                        .status(status)
+                        .headers(headers)
+                        .header(HeaderNames.CONTENT_TYPE, "application/json")
+                        .keepAlive(eventType.keepAlive())
+                        .entity(MAPPER.writeValueAsBytes(body))
+                        .build();
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+        };
+        DirectHandlers.Builder b = DirectHandlers.builder();
+        for (DirectHandler.EventType t : DirectHandler.EventType.values()) {
+            b.addHandler(t, json);
+        }
+        return b.build();
     }
 
     private static String statusWord(int status) {

@@ -87,6 +87,7 @@ public final class LedgerFlusher implements AutoCloseable {
     private final LedgerRepository ledger;
     private final long horizonMillis;
     private final ScheduledExecutorService timer;
+    private final Set<String> dirty;
     private volatile Status status = new Status(0, 0, 0, true, 0, 0, null);
     private long flushes;
     private long failures;
@@ -97,6 +98,7 @@ public final class LedgerFlusher implements AutoCloseable {
         this.partitions = hz.getPartitionService();
         this.ledger = ledger;
         this.horizonMillis = horizonMillis;
+        this.dirty = DirtyUsers.of(hz.getName());
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "tollgate-ledger-flusher");
             t.setDaemon(true);
@@ -113,14 +115,14 @@ public final class LedgerFlusher implements AutoCloseable {
         try {
             flushOnce();
         } catch (RuntimeException e) {
-            LOG.log(Level.FINE, "flush round failed", e);
+            LOG.log(Level.WARNING, "flush round failed", e);
         }
     }
 
     /** One round over the keys this member owns; returns the number of batches the ledger applied. */
     public synchronized int flushOnce() {
         List<String> owned = new ArrayList<>();
-        for (String key : DirtyUsers.snapshot()) {
+        for (String key : Set.copyOf(dirty)) {
             var owner = partitions.getPartition(key).getOwner();
             if (owner != null && owner.localMember()) {
                 owned.add(key);
@@ -134,7 +136,8 @@ public final class LedgerFlusher implements AutoCloseable {
                 applied += flush(chunk);
             } catch (RuntimeException e) {
                 ok = false;
-                LOG.log(Level.FINE, "ledger write failed; will retry", e);
+                // Said once per outage, not once per round.
+                LOG.log(status.lastFlushOk() ? Level.WARNING : Level.FINE, "ledger write failed; usage stays in the cluster and is retried", e);
                 break;
             }
         }
@@ -157,7 +160,7 @@ public final class LedgerFlusher implements AutoCloseable {
         for (Map.Entry<String, CompletableFuture<LedgerBatch>> e : prepared.entrySet()) {
             LedgerBatch batch = e.getValue().join();
             if (batch == null) {
-                DirtyUsers.forget(e.getKey());
+                dirty.remove(e.getKey());
             } else {
                 batches.add(batch);
             }

@@ -1,5 +1,6 @@
 package io.tollgate.ledger;
 
+import io.tollgate.core.BillingPeriod;
 import io.tollgate.core.LedgerBatch;
 import io.tollgate.core.Totals;
 import io.tollgate.core.UsageKey;
@@ -11,6 +12,8 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,54 +36,116 @@ public final class LedgerRepository {
     public record Applied(LedgerBatch batch, boolean fresh, Totals periodTotal) {
     }
 
-    /** Applies every batch (each at most once, ever) in one transaction; returns each user's period total. */
+    /**
+     * Applies every batch (each at most once, ever) in one transaction of a few set-based statements,
+     * whatever the number of batches; returns each user's period total after it.
+     */
     public List<Applied> apply(List<LedgerBatch> batches, Instant now) {
+        if (batches.isEmpty()) {
+            return List.of();
+        }
         return jdbi.inTransaction(h -> {
+            Set<String> fresh = advanceCursors(h, batches);
+            List<String> users = new ArrayList<>();
+            List<Long> periods = new ArrayList<>();
+            List<Long> ends = new ArrayList<>();
+            List<String> apis = new ArrayList<>();
+            List<Long> requests = new ArrayList<>();
+            List<Long> bytes = new ArrayList<>();
+            List<Long> compute = new ArrayList<>();
+            for (LedgerBatch b : batches) {
+                if (!fresh.contains(b.userId() + '\n' + b.epoch())) {
+                    continue;
+                }
+                for (Map.Entry<UsageKey, Totals> d : b.deltas().entrySet()) {
+                    UsageKey key = d.getKey();
+                    boolean current = key.periodStart() == b.periodStart();
+                    long periodEnd = current ? b.periodEnd() : b.periodStart();
+                    if (!current && now.toEpochMilli() > periodEnd + closedPeriodGraceMillis) {
+                        adjust(h, b.userId(), key.apiId(), key.periodStart(), d.getValue(),
+                                "usage counted after the period closed");
+                        continue;
+                    }
+                    users.add(b.userId());
+                    periods.add(key.periodStart());
+                    ends.add(periodEnd);
+                    apis.add(key.apiId());
+                    requests.add(d.getValue().requests());
+                    bytes.add(d.getValue().bytes());
+                    compute.add(d.getValue().computeMs());
+                }
+            }
+            if (!users.isEmpty()) {
+                h.createUpdate("""
+                                INSERT INTO usage_ledger (user_id, period_start, api_id, period_end, requests, bandwidth_bytes, compute_ms)
+                                SELECT u, to_timestamp(p / 1000.0), a, to_timestamp(e / 1000.0), r, b, c
+                                FROM unnest(:u, :p, :a, :e, :r, :b, :c) AS t(u, p, a, e, r, b, c)
+                                ON CONFLICT (user_id, period_start, api_id) DO UPDATE SET
+                                    requests = usage_ledger.requests + EXCLUDED.requests,
+                                    bandwidth_bytes = usage_ledger.bandwidth_bytes + EXCLUDED.bandwidth_bytes,
+                                    compute_ms = usage_ledger.compute_ms + EXCLUDED.compute_ms,
+                                    updated_at = now()""")
+                        .bindArray("u", String.class, users).bindArray("p", Long.class, periods)
+                        .bindArray("a", String.class, apis).bindArray("e", Long.class, ends)
+                        .bindArray("r", Long.class, requests).bindArray("b", Long.class, bytes)
+                        .bindArray("c", Long.class, compute)
+                        .execute();
+            }
+            Map<String, Totals> totals = totals(h, batches);
             List<Applied> out = new ArrayList<>(batches.size());
             for (LedgerBatch b : batches) {
-                boolean fresh = advanceCursor(h, b);
-                if (fresh) {
-                    for (Map.Entry<UsageKey, Totals> d : b.deltas().entrySet()) {
-                        addDelta(h, b, d.getKey(), d.getValue(), now);
-                    }
-                }
-                out.add(new Applied(b, fresh, total(h, b.userId(), b.periodStart())));
+                out.add(new Applied(b, fresh.contains(b.userId() + '\n' + b.epoch()),
+                        totals.getOrDefault(b.userId(), Totals.ZERO)));
             }
             return out;
         });
     }
 
-    private static boolean advanceCursor(Handle h, LedgerBatch b) {
-        return h.createUpdate("""
-                        INSERT INTO ledger_cursor (user_id, epoch, last_seq) VALUES (:u, :e, :s)
+    /** Advances every batch's cursor that is behind it; returns "user\nepoch" of the batches that were new. */
+    private static Set<String> advanceCursors(Handle h, List<LedgerBatch> batches) {
+        List<String> users = new ArrayList<>(batches.size());
+        List<String> epochs = new ArrayList<>(batches.size());
+        List<Long> seqs = new ArrayList<>(batches.size());
+        for (LedgerBatch b : batches) {
+            users.add(b.userId());
+            epochs.add(b.epoch());
+            seqs.add(b.seq());
+        }
+        Set<String> fresh = new HashSet<>();
+        h.createQuery("""
+                        INSERT INTO ledger_cursor (user_id, epoch, last_seq)
+                        SELECT u, e, s FROM unnest(:u, :e, :s) AS t(u, e, s)
                         ON CONFLICT (user_id, epoch) DO UPDATE SET last_seq = EXCLUDED.last_seq, updated_at = now()
-                        WHERE ledger_cursor.last_seq < EXCLUDED.last_seq""")
-                .bind("u", b.userId()).bind("e", b.epoch()).bind("s", b.seq())
-                .execute() == 1;
+                        WHERE ledger_cursor.last_seq < EXCLUDED.last_seq
+                        RETURNING user_id, epoch""")
+                .bindArray("u", String.class, users).bindArray("e", String.class, epochs).bindArray("s", Long.class, seqs)
+                .map((rs, ctx) -> fresh.add(rs.getString(1) + '\n' + rs.getString(2)))
+                .list();
+        return fresh;
     }
 
-    private void addDelta(Handle h, LedgerBatch b, UsageKey key, Totals d, Instant now) {
-        boolean current = key.periodStart() == b.periodStart();
-        long periodEnd = current ? b.periodEnd() : b.periodStart();
-        boolean closed = !current && now.toEpochMilli() > periodEnd + closedPeriodGraceMillis;
-        if (closed) {
-            h.createUpdate("""
-                            INSERT INTO ledger_adjustment (user_id, period_start, api_id, requests, bandwidth_bytes, compute_ms, reason)
-                            VALUES (:u, :p, :a, :r, :b, :c, 'usage counted after the period closed')""")
-                    .bind("u", b.userId()).bind("p", ts(key.periodStart())).bind("a", key.apiId())
-                    .bind("r", d.requests()).bind("b", d.bytes()).bind("c", d.computeMs()).execute();
-            return;
+    /** Each batch's user total for the batch's current period, adjustments included. */
+    private static Map<String, Totals> totals(Handle h, List<LedgerBatch> batches) {
+        List<String> users = new ArrayList<>(batches.size());
+        List<Long> periods = new ArrayList<>(batches.size());
+        for (LedgerBatch b : batches) {
+            users.add(b.userId());
+            periods.add(b.periodStart());
         }
-        h.createUpdate("""
-                        INSERT INTO usage_ledger (user_id, period_start, api_id, period_end, requests, bandwidth_bytes, compute_ms)
-                        VALUES (:u, :p, :a, :e, :r, :b, :c)
-                        ON CONFLICT (user_id, period_start, api_id) DO UPDATE SET
-                            requests = usage_ledger.requests + EXCLUDED.requests,
-                            bandwidth_bytes = usage_ledger.bandwidth_bytes + EXCLUDED.bandwidth_bytes,
-                            compute_ms = usage_ledger.compute_ms + EXCLUDED.compute_ms,
-                            updated_at = now()""")
-                .bind("u", b.userId()).bind("p", ts(key.periodStart())).bind("a", key.apiId()).bind("e", ts(periodEnd))
-                .bind("r", d.requests()).bind("b", d.bytes()).bind("c", d.computeMs()).execute();
+        Map<String, Totals> out = new HashMap<>();
+        h.createQuery("""
+                        WITH wanted AS (SELECT u, to_timestamp(p / 1000.0) AS p FROM unnest(:u, :p) AS t(u, p))
+                        SELECT w.u, coalesce(sum(x.requests), 0), coalesce(sum(x.bandwidth_bytes), 0), coalesce(sum(x.compute_ms), 0)
+                        FROM wanted w LEFT JOIN (
+                            SELECT user_id, period_start, requests, bandwidth_bytes, compute_ms FROM usage_ledger
+                            UNION ALL
+                            SELECT user_id, period_start, requests, bandwidth_bytes, compute_ms FROM ledger_adjustment
+                        ) x ON x.user_id = w.u AND x.period_start = w.p
+                        GROUP BY w.u""")
+                .bindArray("u", String.class, users).bindArray("p", Long.class, periods)
+                .map((rs, ctx) -> out.put(rs.getString(1), new Totals(rs.getLong(2), rs.getLong(3), rs.getLong(4))))
+                .list();
+        return out;
     }
 
     /** A user's total for the period starting at {@code periodStart}, adjustments included. */
@@ -98,6 +163,23 @@ public final class LedgerRepository {
                 .bind("u", userId).bind("p", ts(periodStart))
                 .map((rs, ctx) -> new Totals(rs.getLong(1), rs.getLong(2), rs.getLong(3)))
                 .one();
+    }
+
+    /** A user's usage in the period (as recorded in the ledger) that contains {@code at}. */
+    public record PeriodTotal(BillingPeriod period, Totals total) {
+    }
+
+    /** The ledger's total for the user's period containing {@code at}; null when the ledger has none. */
+    public PeriodTotal currentPeriod(String userId, Instant at) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        SELECT period_start, max(period_end), sum(requests), sum(bandwidth_bytes), sum(compute_ms)
+                        FROM usage_ledger WHERE user_id = :u AND period_start <= :t AND period_end > :t
+                        GROUP BY period_start ORDER BY period_start DESC LIMIT 1""")
+                .bind("u", userId).bind("t", OffsetDateTime.ofInstant(at, ZoneOffset.UTC))
+                .map((rs, ctx) -> new PeriodTotal(new BillingPeriod(rs.getObject(1, OffsetDateTime.class).toInstant(),
+                        rs.getObject(2, OffsetDateTime.class).toInstant()),
+                        new Totals(rs.getLong(3), rs.getLong(4), rs.getLong(5))))
+                .findOne().orElse(null));
     }
 
     /** Per-API totals of a user's period, adjustments included. */
@@ -135,12 +217,16 @@ public final class LedgerRepository {
     }
 
     public void adjust(String userId, String apiId, long periodStart, Totals delta, String reason) {
-        jdbi.useHandle(h -> h.createUpdate("""
+        jdbi.useHandle(h -> adjust(h, userId, apiId, periodStart, delta, reason));
+    }
+
+    private static void adjust(Handle h, String userId, String apiId, long periodStart, Totals delta, String reason) {
+        h.createUpdate("""
                         INSERT INTO ledger_adjustment (user_id, period_start, api_id, requests, bandwidth_bytes, compute_ms, reason)
                         VALUES (:u, :p, :a, :r, :b, :c, :why)""")
                 .bind("u", userId).bind("p", ts(periodStart)).bind("a", apiId)
                 .bind("r", delta.requests()).bind("b", delta.bytes()).bind("c", delta.computeMs()).bind("why", reason)
-                .execute());
+                .execute();
     }
 
     private static OffsetDateTime ts(long millis) {

@@ -1,11 +1,7 @@
 package io.tollgate.ledger;
 
 import com.hazelcast.map.MapLoader;
-import io.tollgate.core.BillingPeriod;
-import io.tollgate.core.Totals;
-import io.tollgate.core.UserPolicy;
 import io.tollgate.core.UserState;
-import io.tollgate.policy.PolicyRepository;
 
 import java.time.Instant;
 import java.util.Collection;
@@ -19,7 +15,8 @@ import java.util.logging.Logger;
 /**
  * Rebuilds a user's entry from the ledger when the cluster has none: on cluster start (every user
  * with usage in the current period is pre-loaded) and when an entry that expired is used again. The
- * entry starts a new epoch with the ledger's total as its confirmed base.
+ * entry starts a new epoch with the ledger's total as its confirmed base (the period is taken from the
+ * ledger rows, so no policy look-up is needed here).
  *
  * <p>Hazelcast calls this on the key's partition thread, so it talks to PostgreSQL only (never to
  * another IMap), and when PostgreSQL has just failed it answers "nothing" at once for a few seconds
@@ -30,12 +27,10 @@ public final class UserStateLoader implements MapLoader<String, UserState> {
     private static final Logger LOG = Logger.getLogger(UserStateLoader.class.getName());
     private static final long BACK_OFF_MILLIS = 5_000;
 
-    private final PolicyRepository policies;
     private final LedgerRepository ledger;
     private volatile long unavailableUntil;
 
-    public UserStateLoader(PolicyRepository policies, LedgerRepository ledger) {
-        this.policies = policies;
+    public UserStateLoader(LedgerRepository ledger) {
         this.ledger = ledger;
     }
 
@@ -45,13 +40,12 @@ public final class UserStateLoader implements MapLoader<String, UserState> {
             return null;
         }
         try {
-            UserPolicy policy = policies.loadUser(userId);
-            BillingPeriod period = policy.billingCycle().periodAt(Instant.now());
-            Totals base = ledger.total(userId, period.start().toEpochMilli());
-            if (base.isZero()) {
+            // One indexed query; the period is the one the ledger rows were written for.
+            LedgerRepository.PeriodTotal current = ledger.currentPeriod(userId, Instant.now());
+            if (current == null) {
                 return null;
             }
-            return UserState.fresh(UUID.randomUUID().toString(), period, base);
+            return UserState.fresh(UUID.randomUUID().toString(), current.period(), current.total());
         } catch (RuntimeException e) {
             unavailableUntil = System.currentTimeMillis() + BACK_OFF_MILLIS;
             LOG.log(Level.WARNING, "ledger unavailable while loading " + userId + "; its quota base will be filled in later", e);

@@ -24,32 +24,44 @@ public final class PolicyRepository {
         return jdbi.withHandle(h -> loadUser(h, userId));
     }
 
+    /**
+     * One round trip: the policy row, the custom limits and the custom quota of a user together
+     * (a user nobody configured costs one indexed miss on each table, in one statement).
+     */
     private static UserPolicy loadUser(Handle h, String userId) {
-        UserPolicy p = h.createQuery("SELECT tier, multiplier, billing_anchor_day, billing_time_zone FROM user_policy WHERE user_id = :u")
-                .bind("u", userId)
-                .map((rs, ctx) -> new UserPolicy(userId, Tier.parse(rs.getString(1)), rs.getDouble(2), Map.of(), Map.of(),
-                        null, rs.getInt(3), rs.getString(4)))
-                .findOne().orElse(UserPolicy.defaults(userId));
+        UserPolicy[] policy = {UserPolicy.defaults(userId)};
         Map<Window, Long> custom = new EnumMap<>(Window.class);
         Map<String, Map<Window, Long>> perApi = new HashMap<>();
-        h.createQuery("SELECT api_id, time_window, max_units FROM user_limit WHERE user_id = :u")
+        Quota[] quota = {null};
+        h.createQuery("""
+                        SELECT 'p' AS kind, tier AS a, NULL AS b, multiplier AS m, billing_anchor_day AS d,
+                               billing_time_zone AS z, NULL::bigint AS x, NULL::bigint AS y, NULL::bigint AS w
+                          FROM user_policy WHERE user_id = :u
+                        UNION ALL
+                        SELECT 'l', api_id, time_window, NULL, NULL, NULL, max_units, NULL, NULL
+                          FROM user_limit WHERE user_id = :u
+                        UNION ALL
+                        SELECT 'q', NULL, NULL, NULL, NULL, NULL, requests, bandwidth_bytes, compute_ms
+                          FROM user_quota WHERE user_id = :u""")
                 .bind("u", userId)
                 .map((rs, ctx) -> {
-                    String api = rs.getString(1);
-                    Window w = Window.parse(rs.getString(2));
-                    long max = rs.getLong(3);
-                    if (api.isEmpty()) {
-                        custom.put(w, max);
-                    } else {
-                        perApi.computeIfAbsent(api, k -> new EnumMap<>(Window.class)).put(w, max);
+                    switch (rs.getString("kind")) {
+                        case "p" -> policy[0] = new UserPolicy(userId, Tier.parse(rs.getString("a")), rs.getDouble("m"),
+                                Map.of(), Map.of(), null, rs.getInt("d"), rs.getString("z"));
+                        case "l" -> {
+                            String api = rs.getString("a");
+                            Window w = Window.parse(rs.getString("b"));
+                            if (api.isEmpty()) {
+                                custom.put(w, rs.getLong("x"));
+                            } else {
+                                perApi.computeIfAbsent(api, k -> new EnumMap<>(Window.class)).put(w, rs.getLong("x"));
+                            }
+                        }
+                        default -> quota[0] = new Quota(rs.getLong("x"), rs.getLong("y"), rs.getLong("w"));
                     }
-                    return api;
+                    return 0;
                 }).list();
-        Quota quota = h.createQuery("SELECT requests, bandwidth_bytes, compute_ms FROM user_quota WHERE user_id = :u")
-                .bind("u", userId)
-                .map((rs, ctx) -> new Quota(rs.getLong(1), rs.getLong(2), rs.getLong(3)))
-                .findOne().orElse(null);
-        return p.withCustomLimits(custom).withApiLimits(perApi).withCustomQuota(quota);
+        return policy[0].withCustomLimits(custom).withApiLimits(perApi).withCustomQuota(quota[0]);
     }
 
     public ApiPolicy loadApi(String apiId) {

@@ -1,0 +1,126 @@
+package io.tollgate.config;
+
+import io.helidon.config.Config;
+import io.helidon.config.ConfigSources;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Settings.from: documented defaults, duration syntax, and start-up errors that name the key and the value. */
+class SettingsTest {
+
+    private static Settings from(Map<String, String> values) {
+        return Settings.from(Config.just(ConfigSources.create(values)));
+    }
+
+    @Test
+    void defaultsAreTheDocumentedOnes() {
+        Settings s = Settings.from(Config.empty());
+        assertThat(s.serverPort()).isEqualTo(8080);
+        assertThat(s.serverHost()).isEqualTo("127.0.0.1");
+        assertThat(s.clusterName()).isEqualTo("tollgate");
+        assertThat(s.clusterPort()).isEqualTo(5701);
+        assertThat(s.clusterInterface()).isEqualTo("127.0.0.1");
+        assertThat(s.clusterMembers()).containsExactly("127.0.0.1:5701");
+        assertThat(s.dbUrl()).isEmpty();
+        assertThat(s.embeddedDb()).isTrue();
+        assertThat(s.dbUser()).isEqualTo("postgres");
+        assertThat(s.adminToken()).as("no token: admin answers 403").isEmpty();
+        assertThat(s.decisionTimeout()).isEqualTo(Duration.ofMillis(200));
+        assertThat(s.onFailure()).isEqualTo(Settings.FailurePolicy.CLOSED);
+        assertThat(s.flushInterval()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(s.policyCacheTtl()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(s.maxBodyBytes()).isEqualTo(65536);
+    }
+
+    @Test
+    void shippedApplicationYamlSaysWhatTheCodeDefaultsSay() {
+        Settings fromYaml = Settings.from(Config.just(ConfigSources.classpath("application.yaml")));
+        assertThat(fromYaml).isEqualTo(Settings.from(Config.empty()));
+    }
+
+    @Test
+    void valuesAreRead() {
+        Settings s = from(Map.of(
+                "server.port", "0",
+                "tollgate.cluster.port", "5802",
+                "tollgate.cluster.members", " 127.0.0.1:5802, localhost:5803 ,",
+                "tollgate.db.url", "jdbc:postgresql://127.0.0.1:5432/x",
+                "tollgate.admin.token", "secret",
+                "tollgate.decision.timeout", "1s",
+                "tollgate.decision.on-failure", "OPEN"));
+        assertThat(s.serverPort()).isZero();
+        assertThat(s.clusterPort()).isEqualTo(5802);
+        assertThat(s.clusterMembers()).containsExactly("127.0.0.1:5802", "localhost:5803");
+        assertThat(s.embeddedDb()).isFalse();
+        assertThat(s.adminToken()).isEqualTo("secret");
+        assertThat(s.decisionTimeout()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(s.onFailure()).isEqualTo(Settings.FailurePolicy.OPEN);
+        assertThat(s.embeddedDbDir()).isEqualTo(Path.of("target/tollgate-data/postgres"));
+    }
+
+    /** TOLLGATE_DECISION_ON_FAILURE maps to tollgate.decision.on.failure in Helidon's environment mapping. */
+    @Test
+    void onFailureIsAlsoReadFromTheEnvironmentVariableSpelling() {
+        assertThat(from(Map.of("tollgate.decision.on.failure", "open")).onFailure())
+                .isEqualTo(Settings.FailurePolicy.OPEN);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"200ms,200", "1s,1000", "PT2S,2000", "pt0.5s,500", "5m,300000", "24h,86400000", "2d,172800000"})
+    void durationsParse(String text, long millis) {
+        assertThat(Settings.parseDuration(text)).isEqualTo(Duration.ofMillis(millis));
+        assertThat(from(Map.of("tollgate.decision.timeout", text)).decisionTimeout()).isEqualTo(Duration.ofMillis(millis));
+    }
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource(delimiter = '|', value = {
+            "server.port|70000",
+            "server.port|-1",
+            "server.port|eighty",
+            "tollgate.cluster.port|65536",
+            "tollgate.cluster.members|nohostport",
+            "tollgate.cluster.members|127.0.0.1:",
+            "tollgate.cluster.members|127.0.0.1:0",
+            "tollgate.cluster.members|127.0.0.1:99999",
+            "tollgate.cluster.members|127.0.0.1:57x1",
+            "tollgate.cluster.members|' , '",
+            "tollgate.decision.timeout|fast",
+            "tollgate.decision.timeout|0ms",
+            "tollgate.decision.timeout|-5s",
+            "tollgate.decision.timeout|10 parsecs",
+            "tollgate.decision.on-failure|maybe",
+            "tollgate.ledger.flush-interval|soon",
+            "tollgate.http.max-body-bytes|0",
+            "tollgate.cluster.name|'  '",
+    })
+    void badValuesStopTheStartNamingKeyAndValue(String key, String value) {
+        assertThatThrownBy(() -> from(Map.of(key, value)))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageContaining(key)
+                .hasMessageContaining(value.trim());
+    }
+
+    @Test
+    void theMessageIsReadable() {
+        assertThatThrownBy(() -> from(Map.of("server.port", "70000")))
+                .hasMessage("invalid setting server.port='70000': must be a port number 0..65535");
+        assertThatThrownBy(() -> from(Map.of("tollgate.decision.on-failure", "maybe")))
+                .hasMessageContaining("tollgate.decision.on-failure='maybe'")
+                .hasMessageContaining("'open' or 'closed'");
+    }
+
+    @Test
+    void membersListIsKeptInOrder() {
+        assertThat(from(Map.of("tollgate.cluster.members", "10.0.0.1:5701,10.0.0.2:5701,10.0.0.3:5701")).clusterMembers())
+                .isEqualTo(List.of("10.0.0.1:5701", "10.0.0.2:5701", "10.0.0.3:5701"));
+    }
+}

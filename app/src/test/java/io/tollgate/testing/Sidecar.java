@@ -1,0 +1,109 @@
+package io.tollgate.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.helidon.config.Config;
+import io.helidon.config.ConfigSources;
+import io.tollgate.Tollgate;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+/** One sidecar started in this JVM on free ports, with a tiny JSON client over real HTTP. */
+public final class Sidecar implements AutoCloseable {
+    public static final String TOKEN = "test-admin-token";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private final Tollgate tollgate;
+
+    public record Reply(int status, JsonNode body, HttpResponse<String> raw) {
+    }
+
+    private Sidecar(Tollgate tollgate) {
+        this.tollgate = tollgate;
+    }
+
+    public static Sidecar start(String dbUrl, Map<String, String> extra) {
+        int clusterPort = freePort();
+        Map<String, String> settings = new HashMap<>();
+        settings.put("server.port", "0");
+        settings.put("server.host", "127.0.0.1");
+        settings.put("tollgate.cluster.name", "test-" + clusterPort);
+        settings.put("tollgate.cluster.port", Integer.toString(clusterPort));
+        settings.put("tollgate.cluster.members", "127.0.0.1:" + clusterPort);
+        settings.put("tollgate.db.url", dbUrl);
+        settings.put("tollgate.db.user", "postgres");
+        settings.put("tollgate.admin.token", TOKEN);
+        settings.put("tollgate.decision.timeout", "2s");
+        settings.put("tollgate.ledger.flush-interval", "200ms");
+        settings.putAll(extra);
+        Config config = Config.builder()
+                .sources(ConfigSources.create(settings), ConfigSources.classpath("application.yaml"))
+                .disableEnvironmentVariablesSource()
+                .disableSystemPropertiesSource()
+                .build();
+        return new Sidecar(Tollgate.start(config));
+    }
+
+    public Tollgate tollgate() {
+        return tollgate;
+    }
+
+    public Reply post(String path, String body) {
+        return send(HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.ofString(body)), false);
+    }
+
+    public Reply get(String path) {
+        return send(HttpRequest.newBuilder(uri(path)).GET(), false);
+    }
+
+    public Reply admin(String method, String path, String body) {
+        HttpRequest.BodyPublisher p = body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body);
+        return send(HttpRequest.newBuilder(uri(path)).method(method, p), true);
+    }
+
+    public Reply acquire(String user, String api) {
+        return post("/api/rate-limits/acquire", "{\"user_id\":\"" + user + "\",\"api_id\":\"" + api + "\"}");
+    }
+
+    private URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + tollgate.port() + path);
+    }
+
+    private static Reply send(HttpRequest.Builder b, boolean admin) {
+        if (admin) {
+            b.header("Authorization", "Bearer " + TOKEN);
+        }
+        try {
+            HttpResponse<String> r = HTTP.send(b.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+            JsonNode body = r.body().isEmpty() ? null : JSON.readTree(r.body());
+            return new Reply(r.statusCode(), body, r);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        tollgate.close();
+    }
+}

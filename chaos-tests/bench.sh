@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Runs the Tollgate benchmark: JMH on the pure core, then the driver (HTTP floor, Redis sliding-log
+# baseline, Bucket4j-on-Hazelcast baseline, Tollgate with 1 and 3 members when app/target/tollgate.jar
+# exists; backends alone; memory per user; scale). Results: chaos-tests/target/bench/
+#   results.md, results.csv, throughput.png, latency.png, p99.png, logs/
+# Usage: bash chaos-tests/bench.sh [--smoke] [driver options, e.g. --systems floor,redis --levels 1,16]
+# --smoke finishes in well under a minute (CI keeps the command working with it); the full run takes
+# about 10 minutes on a 2-core machine.
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(dirname "$HERE")"
+export JAVA_HOME="${JAVA_HOME_25:-/usr/lib/jvm/temurin-25-jdk-amd64}"
+export MAVEN_OPTS="${MAVEN_OPTS:---sun-misc-unsafe-memory-access=allow}"
+JAVA="$JAVA_HOME/bin/java"
+
+SMOKE=0
+for a in "$@"; do [[ "$a" == "--smoke" ]] && SMOKE=1; done
+
+if ! command -v redis-server >/dev/null 2>&1; then
+  echo "bench: installing redis-server (Debian package)" >&2
+  if [[ $(id -u) -eq 0 ]]; then SUDO=""; else SUDO="sudo"; fi
+  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq redis-server >/dev/null
+  # The package starts a system instance on 6379; the benchmark starts its own on a free port.
+fi
+
+if [[ "${BENCH_SKIP_BUILD:-0}" != "1" ]]; then
+  (cd "$ROOT" && mvn -B -q ${MVN_OFFLINE:+-o} -DskipTests package)
+fi
+
+OUT="$HERE/target/bench"
+rm -rf "$OUT"
+mkdir -p "$OUT"
+CP="$HERE/target/tollgate-chaos-tests-0.1.0-SNAPSHOT.jar:$HERE/target/bench-libs/*"
+HZ_FLAGS=(--add-modules java.se --add-exports java.base/jdk.internal.ref=ALL-UNNAMED
+  --add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED
+  --add-opens java.management/sun.management=ALL-UNNAMED
+  --add-opens jdk.management/com.sun.management.internal=ALL-UNNAMED)
+
+# 1. JMH: one decision on the pure core.
+if [[ $SMOKE -eq 1 ]]; then JMH_ARGS=(-wi 1 -w 200ms -i 1 -r 200ms -f 1); else JMH_ARGS=(-wi 2 -w 1s -i 3 -r 1s -f 1); fi
+"$JAVA" -cp "$CP" org.openjdk.jmh.Main 'io.tollgate.bench.CoreDecisionBenchmark' "${JMH_ARGS[@]}" \
+  -rf csv -rff "$OUT/jmh.csv" > "$OUT/jmh.log" 2>&1 || { echo "bench: JMH failed, see $OUT/jmh.log" >&2; tail -20 "$OUT/jmh.log" >&2; exit 1; }
+tail -4 "$OUT/jmh.log"
+
+# 2. Everything else, in one driver process (it starts and stops every server and redis-server itself).
+cd "$HERE"
+"$JAVA" "${HZ_FLAGS[@]}" -Xmx2g -Djava.awt.headless=true -Dhazelcast.phone.home.enabled=false \
+  -Dhazelcast.logging.type=jdk -Dhazelcast.logging.level=WARNING \
+  -cp "$CP" io.tollgate.bench.BenchDriver --out "$OUT" --tollgate-jar "$ROOT/app/target/tollgate.jar" \
+  --jmh-csv "$OUT/jmh.csv" "$@"
+
+echo "bench: $OUT/results.md"

@@ -1,0 +1,198 @@
+package io.tollgate.bench;
+
+import com.hazelcast.core.HazelcastInstance;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Runs the whole benchmark in one process and one pass, so every number comes from the same
+ * machine state: the HTTP sweep (each system x each concurrency), the backends alone, memory per
+ * active user, and the scale runs; then writes results.md, results.csv and the charts.
+ *
+ * <p>Design note. Every server runs in its own JVM(s) started here and stopped before the next
+ * system starts, so systems never share the two cores with each other, only with the load generator
+ * (which is the same for all of them). A system that fails to start is reported as such and the run
+ * goes on.
+ */
+public final class BenchDriver {
+
+    private final BenchOptions options;
+    private final Path logDir;
+    private final List<Measurement> measurements = new ArrayList<>();
+    private final List<String> notes = new ArrayList<>();
+    private final List<MemoryRow> memory = new ArrayList<>();
+
+    /** Bytes per active user in one system, with how it was measured. */
+    record MemoryRow(String system, long bytesPerUser, String detail) {
+    }
+
+    private BenchDriver(BenchOptions options) {
+        this.options = options;
+        this.logDir = options.out().resolve("logs");
+    }
+
+    public static void main(String[] argv) throws Exception {
+        BenchOptions options = BenchOptions.parse(argv);
+        Files.createDirectories(options.out());
+        BenchDriver driver = new BenchDriver(options);
+        long start = System.nanoTime();
+        driver.notes.add("Load average (1/5/15 min) at start: " + Machine.loadAverage()
+                + " on " + Runtime.getRuntime().availableProcessors() + " cores.");
+        if (options.phases().contains("http")) {
+            driver.httpSweep();
+        }
+        if (options.phases().contains("backend")) {
+            driver.backendsAlone();
+        }
+        if (options.phases().contains("scale")) {
+            driver.scale();
+        }
+        driver.notes.add("Load average (1/5/15 min) at end: " + Machine.loadAverage() + ".");
+        driver.notes.add(String.format("Driver wall time: %.0f s.", (System.nanoTime() - start) / 1e9));
+        new BenchReport(Machine.describe(), options, driver.measurements, driver.memory, driver.notes).write();
+        System.out.println("bench results in " + options.out().toAbsolutePath());
+        System.exit(0);
+    }
+
+    private SystemUnderTest system(String name) {
+        return switch (name) {
+            case "floor" -> new BaselineSystem("floor", 1, logDir);
+            case "redis" -> new BaselineSystem("redis", 1, logDir);
+            case "bucket4j-1" -> new BaselineSystem("bucket4j", 1, logDir);
+            case "bucket4j-3" -> new BaselineSystem("bucket4j", 3, logDir);
+            // ===== TOLLGATE: 1 and 3 members, from app/target/tollgate.jar (see TollgateSystem) =====
+            case "tollgate-1" -> new TollgateSystem(options.tollgateJar(), 1, logDir);
+            case "tollgate-3" -> new TollgateSystem(options.tollgateJar(), 3, logDir);
+            default -> throw new IllegalArgumentException("unknown system " + name);
+        };
+    }
+
+    private boolean skipUnavailable(String name) {
+        if (name.startsWith("tollgate") && !TollgateSystem.available(options.tollgateJar())) {
+            note(name + ": skipped, no jar at " + options.tollgateJar());
+            return true;
+        }
+        return false;
+    }
+
+    private void httpSweep() {
+        for (String name : options.systems()) {
+            if (skipUnavailable(name)) {
+                continue;
+            }
+            UserPopulation users = new UserPopulation("u", options.users());
+            try (SystemUnderTest system = system(name)) {
+                log("starting " + system.name());
+                List<InetSocketAddress> endpoints = system.start();
+                system.prepareUsers(users);
+                for (int level : options.levels()) {
+                    Measurement m = ClosedLoop.run("http", system.name(), users.count(),
+                            new HttpAcquireWorkload(endpoints, users), level, options.warmup(), options.measure());
+                    record(m);
+                }
+            } catch (Exception e) {
+                note(name + ": failed: " + e);
+                e.printStackTrace();
+            }
+        }
+    }
+
+    private void backendsAlone() {
+        UserPopulation users = new UserPopulation("b", options.users());
+        try (RedisServer redis = RedisServer.start(logDir);
+             RedisSlidingLog log = new RedisSlidingLog("127.0.0.1", redis.port(), 64)) {
+            for (int level : options.backendLevels()) {
+                record(ClosedLoop.run("backend", "redis-lua (jedis EVALSHA)", users.count(),
+                        BackendWorkloads.redisScript(log, users), level, options.warmup(), options.measure()));
+            }
+            RedisMemory.Result r = RedisMemory.measure(log, "memory-enterprise");
+            memory.add(new MemoryRow("redis-lua", r.bytes(), String.format(
+                    "MEMORY USAGE of minute/hour/day sorted sets = %s bytes holding %s entries (%d calls allowed in the replay)",
+                    r.bytesPerWindow(), r.entriesPerWindow(), r.allowedCalls())));
+            log("redis memory per ENTERPRISE user at its limits: " + r);
+        } catch (Exception e) {
+            note("redis backend alone / memory: failed: " + e);
+            e.printStackTrace();
+        }
+        HazelcastInstance member = null;
+        try {
+            member = HazelcastMembers.start("bench-driver-bucket4j", FreePorts.next(),
+                    List.of("127.0.0.1"), Bucket4jLimiter::configure);
+            Bucket4jLimiter limiter = new Bucket4jLimiter(member);
+            for (int level : options.backendLevels()) {
+                record(ClosedLoop.run("backend", "bucket4j-hz (tryConsume, embedded member)", users.count(),
+                        BackendWorkloads.bucket4jCall(limiter, users), level, options.warmup(), options.measure()));
+            }
+            Bucket4jMemory.Result r = Bucket4jMemory.measure(member, "memory-enterprise");
+            memory.add(new MemoryRow("bucket4j-hz", r.bytesPerEntry(), String.format(
+                    "IMap owned entry memory cost / owned entries (%d entry; %d tokens consumed before the first denial)",
+                    r.entries(), r.consumedBeforeDenial())));
+            log("bucket4j memory per user: " + r);
+        } catch (Exception e) {
+            note("bucket4j backend alone / memory: failed: " + e);
+            e.printStackTrace();
+        } finally {
+            if (member != null) {
+                member.shutdown();
+            }
+        }
+        // ===== TOLLGATE: entry-processor call alone and IMap owned entry memory cost per user go here. =====
+    }
+
+    private void scale() {
+        for (String name : options.scaleSystems()) {
+            if (skipUnavailable(name)) {
+                continue;
+            }
+            try (SystemUnderTest system = system(name)) {
+                log("scale: starting " + system.name());
+                List<InetSocketAddress> endpoints = system.start();
+                // A fresh JVM is cold: without a discarded run first, the smallest population (measured
+                // first) would look the most expensive and "cost vs users" would read backwards.
+                UserPopulation warm = new UserPopulation("w-", options.users());
+                system.prepareUsers(warm);
+                ClosedLoop.run("warmup", system.name(), warm.count(), new HttpAcquireWorkload(endpoints, warm),
+                        options.scaleConcurrency(), options.warmup(), options.measure());
+                for (long count : options.scaleUsers()) {
+                    UserPopulation users = new UserPopulation("s" + count + "-", count);
+                    long t0 = System.nanoTime();
+                    long active = system.prefill(users, options.prefillSeconds());
+                    String how = active < 0 ? "not prefilled (only users the load touches are active)"
+                            : String.format("%d of %d users made active in %.1f s", active, count, (System.nanoTime() - t0) / 1e9);
+                    note("scale " + system.name() + " " + count + " users: " + how);
+                    if (active < 0 && count <= options.users()) {
+                        system.prepareUsers(users);
+                    } else if (active < 0) {
+                        note("scale " + system.name() + " " + count + " users: users left at the default tier (too many to register)");
+                    }
+                    record(ClosedLoop.run("scale", system.name(), count, new HttpAcquireWorkload(endpoints, users),
+                            options.scaleConcurrency(), options.warmup(), options.measure()));
+                }
+            } catch (Exception e) {
+                note("scale " + name + ": failed: " + e);
+                e.printStackTrace();
+            }
+        }
+    }
+
+    private void record(Measurement m) {
+        measurements.add(m);
+        log(String.format("%-8s %-44s c=%-3d users=%-8d %9.0f/s p50=%7.0fus p99=%7.0fus p99.9=%7.0fus allowed=%d denied=%d errors=%d",
+                m.kind(), m.system(), m.concurrency(), m.users(), m.throughput(), m.p50Micros(), m.p99Micros(),
+                m.p999Micros(), m.allowed(), m.denied(), m.errors()));
+    }
+
+    private void note(String text) {
+        notes.add(text);
+        log("NOTE " + text);
+    }
+
+    private static void log(String text) {
+        System.out.println("[bench] " + text);
+        System.out.flush();
+    }
+}

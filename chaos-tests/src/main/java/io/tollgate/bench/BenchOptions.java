@@ -1,0 +1,67 @@
+package io.tollgate.bench;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The driver's settings, from {@code --name value} arguments; {@code --smoke} switches every
+ * duration and size to seconds-long values (CI keeps the command working with it).
+ */
+record BenchOptions(boolean smoke, Path out, Path tollgateJar, Path jmhCsv, List<String> systems,
+                    List<Integer> levels, Duration warmup, Duration measure, long users,
+                    List<Integer> backendLevels, List<Long> scaleUsers, int scaleConcurrency,
+                    long prefillSeconds, List<String> scaleSystems, List<String> phases) {
+
+    static final List<String> ALL_SYSTEMS = List.of("floor", "redis", "bucket4j-1", "bucket4j-3", "tollgate-1", "tollgate-3");
+
+    static BenchOptions parse(String[] argv) {
+        boolean smoke = Arrays.asList(argv).contains("--smoke");
+        Path out = Path.of("target/bench");
+        Path jar = Path.of("../app/target/tollgate.jar");
+        Path jmh = null;
+        // Smoke: seconds-long, one member per system, only to prove the command still works end to end.
+        List<String> systems = smoke ? List.of("floor", "redis", "bucket4j-1", "tollgate-1") : ALL_SYSTEMS;
+        List<Integer> levels = smoke ? List.of(1, 4) : List.of(1, 4, 16, 64);
+        Duration warmup = smoke ? Duration.ofMillis(300) : Duration.ofSeconds(3);
+        Duration measure = smoke ? Duration.ofMillis(500) : Duration.ofSeconds(6);
+        long users = smoke ? 1_000 : 5_000;
+        List<Integer> backendLevels = smoke ? List.of(1) : List.of(1, 16);
+        List<Long> scaleUsers = smoke ? List.of(1_000L) : List.of(1_000L, 100_000L, 1_000_000L);
+        int scaleConcurrency = 16;
+        long prefillSeconds = smoke ? 2 : 45;
+        List<String> scaleSystems = smoke ? List.of("redis") : List.of("redis", "bucket4j-1", "tollgate-1");
+        List<String> phases = smoke ? List.of("http", "backend") : List.of("http", "backend", "scale");
+        for (int i = 0; i < argv.length; i++) {
+            String a = argv[i];
+            switch (a) {
+                case "--smoke" -> { }
+                case "--out" -> out = Path.of(argv[++i]);
+                case "--tollgate-jar" -> jar = Path.of(argv[++i]);
+                case "--jmh-csv" -> jmh = Path.of(argv[++i]);
+                case "--systems" -> systems = List.of(argv[++i].split(","));
+                case "--levels" -> levels = ints(argv[++i]);
+                case "--warmup-seconds" -> warmup = Duration.ofMillis((long) (Double.parseDouble(argv[++i]) * 1000));
+                case "--measure-seconds" -> measure = Duration.ofMillis((long) (Double.parseDouble(argv[++i]) * 1000));
+                case "--users" -> users = Long.parseLong(argv[++i]);
+                case "--scale-users" -> scaleUsers = ints(argv[++i]).stream().map(Integer::longValue).toList();
+                case "--scale-systems" -> scaleSystems = List.of(argv[++i].split(","));
+                case "--prefill-seconds" -> prefillSeconds = Long.parseLong(argv[++i]);
+                case "--phases" -> phases = List.of(argv[++i].split(","));
+                default -> throw new IllegalArgumentException("unknown option " + a);
+            }
+        }
+        return new BenchOptions(smoke, out, jar, jmh, systems, levels, warmup, measure, users, backendLevels,
+                scaleUsers, scaleConcurrency, prefillSeconds, scaleSystems, phases);
+    }
+
+    private static List<Integer> ints(String csv) {
+        List<Integer> r = new ArrayList<>();
+        for (String s : csv.split(",")) {
+            r.add(Integer.parseInt(s.trim()));
+        }
+        return r;
+    }
+}

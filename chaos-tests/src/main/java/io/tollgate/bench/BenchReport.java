@@ -1,0 +1,162 @@
+package io.tollgate.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/** Writes results.md, results.csv and the PNG charts of one run. */
+final class BenchReport {
+
+    private final Machine machine;
+    private final BenchOptions options;
+    private final List<Measurement> measurements;
+    private final List<BenchDriver.MemoryRow> memory;
+    private final List<String> notes;
+
+    BenchReport(Machine machine, BenchOptions options, List<Measurement> measurements,
+                List<BenchDriver.MemoryRow> memory, List<String> notes) {
+        this.machine = machine;
+        this.options = options;
+        this.measurements = measurements;
+        this.memory = memory;
+        this.notes = notes;
+    }
+
+    void write() throws IOException {
+        Path out = options.out();
+        List<JmhRow> jmh = JmhRow.read(options.jmhCsv());
+        Files.writeString(out.resolve("results.csv"), csv(jmh));
+        Files.writeString(out.resolve("results.md"), markdown(jmh));
+        BenchCharts.write(out, measurements);
+    }
+
+    private String csv(List<JmhRow> jmh) {
+        StringBuilder b = new StringBuilder(
+                "kind,system,concurrency,users,seconds,calls,allowed,denied,errors,throughput_per_s,p50_us,p99_us,p999_us,max_us,bytes_per_user\n");
+        for (Measurement m : measurements) {
+            b.append(String.format(Locale.ROOT, "%s,\"%s\",%d,%d,%.2f,%d,%d,%d,%d,%.1f,%.0f,%.0f,%.0f,%.0f,%n",
+                    m.kind(), m.system(), m.concurrency(), m.users(), m.seconds(), m.calls(), m.allowed(), m.denied(),
+                    m.errors(), m.throughput(), m.p50Micros(), m.p99Micros(), m.p999Micros(), m.maxMicros()));
+        }
+        for (BenchDriver.MemoryRow r : memory) {
+            b.append(String.format(Locale.ROOT, "memory,\"%s\",,1,,,,,,,,,,,%d%n", r.system(), r.bytesPerUser()));
+        }
+        for (JmhRow r : jmh) {
+            b.append(String.format(Locale.ROOT, "jmh,\"%s\",%d,,,,,,,%.1f,,,,,%n", r.benchmark(), r.threads(), r.opsPerSecond()));
+        }
+        return b.toString();
+    }
+
+    private String markdown(List<JmhRow> jmh) {
+        StringBuilder b = new StringBuilder();
+        b.append("# Tollgate benchmark results\n\n");
+        b.append("Run ").append(OffsetDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME))
+                .append(options.smoke() ? " (**smoke run: durations too short to mean anything**)" : "").append("\n\n");
+        b.append("| machine | |\n|---|---|\n");
+        b.append("| cores (nproc) | ").append(machine.cores()).append(" |\n");
+        b.append("| CPU | ").append(machine.cpu()).append(" |\n");
+        b.append("| JDK | ").append(machine.jdk()).append(" |\n");
+        b.append("| OS | ").append(machine.os()).append(" |\n\n");
+        b.append("Command: `bash chaos-tests/bench.sh").append(options.smoke() ? " --smoke" : "").append("`. ");
+        b.append(String.format(Locale.ROOT, "Closed loop, %.1f s warm-up + %.1f s measured per point, %d ENTERPRISE users drawn uniformly, cost 1. ",
+                options.warmup().toMillis() / 1e3, options.measure().toMillis() / 1e3, options.users()));
+        b.append("Load generator and servers share the same cores; latencies are in milliseconds.\n\n");
+
+        b.append("## Acquire over HTTP\n\n");
+        b.append("| system | concurrency | acquires/s | p50 ms | p99 ms | p99.9 ms | vs redis-lua | vs http-floor | denied | errors |\n");
+        b.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (Measurement m : kind("http")) {
+            b.append(String.format(Locale.ROOT, "| %s | %d | %.0f | %s | %s | %s | %s | %s | %d | %d |%n",
+                    m.system(), m.concurrency(), m.throughput(), ms(m.p50Micros()), ms(m.p99Micros()), ms(m.p999Micros()),
+                    ratio(m, "redis-lua"), ratio(m, "http-floor"), m.denied(), m.errors()));
+        }
+        b.append("\nRatios are throughput ratios at the same concurrency.\n\n");
+
+        b.append("## Backends alone (no HTTP)\n\n");
+        b.append("| backend | concurrency | calls/s | p50 ms | p99 ms | p99.9 ms | denied | errors |\n|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (Measurement m : kind("backend")) {
+            b.append(String.format(Locale.ROOT, "| %s | %d | %.0f | %s | %s | %s | %d | %d |%n", m.system(), m.concurrency(),
+                    m.throughput(), ms(m.p50Micros()), ms(m.p99Micros()), ms(m.p999Micros()), m.denied(), m.errors()));
+        }
+
+        b.append("\n## Memory per active user (one ENTERPRISE user at its limits)\n\n");
+        b.append("| system | bytes per user | how |\n|---|---:|---|\n");
+        for (BenchDriver.MemoryRow r : memory) {
+            b.append(String.format(Locale.ROOT, "| %s | %,d | %s |%n", r.system(), r.bytesPerUser(), r.detail()));
+        }
+
+        b.append("\n## Scale: distinct active users\n\n");
+        b.append("| system | users | concurrency | acquires/s | p99 ms | µs of wall time per decision | vs 1k users |\n|---|---:|---:|---:|---:|---:|---:|\n");
+        for (Measurement m : kind("scale")) {
+            Optional<Measurement> base = kind("scale").stream()
+                    .filter(o -> o.system().equals(m.system()) && o.users() == options.scaleUsers().getFirst()).findFirst();
+            String vs = base.map(o -> String.format(Locale.ROOT, "%.2f", o.throughput() / m.throughput())).orElse("");
+            b.append(String.format(Locale.ROOT, "| %s | %,d | %d | %.0f | %s | %.1f | %s |%n", m.system(), m.users(),
+                    m.concurrency(), m.throughput(), ms(m.p99Micros()), 1e6 / m.throughput(), vs));
+        }
+        b.append("\n\"vs 1k users\" is the cost per decision relative to the smallest population (1.00 = flat).\n");
+
+        b.append("\n## Core algorithm alone (JMH)\n\n");
+        if (jmh.isEmpty()) {
+            b.append("No JMH results (run through bench.sh).\n");
+        } else {
+            b.append("| benchmark | threads | ops/s | ± (99.9%) | ns/op |\n|---|---:|---:|---:|---:|\n");
+            for (JmhRow r : jmh) {
+                b.append(String.format(Locale.ROOT, "| %s | %d | %.0f | %.0f | %.0f |%n", r.benchmark(), r.threads(),
+                        r.opsPerSecond(), r.error(), 1e9 / r.opsPerSecond()));
+            }
+        }
+
+        b.append("\n## Charts\n\n![throughput](throughput.png)\n\n![latency](latency.png)\n\n![p99](p99.png)\n");
+        if (!notes.isEmpty()) {
+            b.append("\n## Notes\n\n");
+            notes.forEach(n -> b.append("- ").append(n).append('\n'));
+        }
+        return b.toString();
+    }
+
+    private List<Measurement> kind(String kind) {
+        return measurements.stream().filter(m -> m.kind().equals(kind)).toList();
+    }
+
+    private String ratio(Measurement m, String baseline) {
+        return measurements.stream()
+                .filter(o -> o.kind().equals("http") && o.system().equals(baseline) && o.concurrency() == m.concurrency())
+                .findFirst().map(o -> String.format(Locale.ROOT, "%.2f", m.throughput() / o.throughput())).orElse("");
+    }
+
+    private static String ms(double micros) {
+        return String.format(Locale.ROOT, micros < 10_000 ? "%.2f" : "%.0f", micros / 1000);
+    }
+
+    /** One row of JMH's CSV output ({@code -rf csv}). */
+    record JmhRow(String benchmark, int threads, double opsPerSecond, double error) {
+        static List<JmhRow> read(Path csv) throws IOException {
+            List<JmhRow> rows = new ArrayList<>();
+            if (csv == null || !Files.isRegularFile(csv)) {
+                return rows;
+            }
+            List<String> lines = Files.readAllLines(csv);
+            for (String line : lines.subList(1, lines.size())) {
+                // "Benchmark","Mode","Threads","Samples","Score","Score Error (99.9%)","Unit"
+                String[] f = line.split(",");
+                if (f.length < 7 || !f[1].contains("thrpt")) {
+                    continue;
+                }
+                String name = f[0].replace("\"", "");
+                name = name.substring(name.lastIndexOf('.', name.lastIndexOf('.') - 1) + 1);
+                double score = Double.parseDouble(f[4]);
+                double err = f[5].isBlank() || f[5].contains("NaN") ? 0 : Double.parseDouble(f[5]);
+                rows.add(new JmhRow(name, Integer.parseInt(f[2]), score, err));
+            }
+            return rows;
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package io.tollgate.bench;
+
+import io.tollgate.core.Counters;
+import io.tollgate.core.Limit;
+import io.tollgate.core.RateLimiter;
+import io.tollgate.core.Scope;
+import io.tollgate.core.Window;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One decision on the pure core: {@link RateLimiter#acquire} over a user's {@link Counters} with
+ * the ENTERPRISE minute/hour/day limits, the state carried from call to call as the entry processor
+ * would store it. The clock advances 1 ms per call (about 1,000 calls per second for one user, the
+ * minute limit's pace), so windows slide and buckets rotate as in real traffic; the counters are
+ * reset each iteration so the hour and day limits are not reached.
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@State(org.openjdk.jmh.annotations.Scope.Thread)
+public class CoreDecisionBenchmark {
+
+    private List<Limit> limits;
+    private Counters counters;
+    private long now;
+
+    @Setup(Level.Iteration)
+    public void setUp() {
+        limits = new ArrayList<>();
+        for (Window w : BenchLimits.WINDOWS) {
+            limits.add(new Limit(Scope.USER, w, BenchLimits.limit(w)));
+        }
+        counters = Counters.empty();
+        now = 1_700_000_000_000L;
+    }
+
+    @Benchmark
+    public RateLimiter.Step acquire() {
+        now += 1;
+        RateLimiter.Step step = RateLimiter.acquire(counters, limits, "bench-api", 1, now);
+        counters = step.counters();
+        return step;
+    }
+
+    /** A user already over its minute limit: the denial path (nothing is consumed). */
+    @Benchmark
+    public RateLimiter.Step acquireDenied(DeniedState s) {
+        return RateLimiter.acquire(s.full, s.limits, "bench-api", 1, s.now);
+    }
+
+    @State(org.openjdk.jmh.annotations.Scope.Thread)
+    public static class DeniedState {
+        List<Limit> limits;
+        Counters full;
+        long now = 1_700_000_000_000L;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            limits = new ArrayList<>();
+            for (Window w : BenchLimits.WINDOWS) {
+                limits.add(new Limit(Scope.USER, w, BenchLimits.limit(w)));
+            }
+            full = RateLimiter.consume(Counters.empty(), limits, "bench-api", BenchLimits.limit(Window.MINUTE), now);
+        }
+    }
+}

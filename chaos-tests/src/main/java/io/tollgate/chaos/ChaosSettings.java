@@ -1,0 +1,40 @@
+package io.tollgate.chaos;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Where the harness finds what it runs, read once from system properties (surefire passes them):
+ * {@code tollgate.jar} (or {@code chaos.jar}, which wins), {@code tollgate.java}, {@code chaos.long} (long scenario durations),
+ * {@code chaos.pg.host}/{@code chaos.pg.port}/{@code chaos.pg.user} (the shared PostgreSQL server).
+ */
+public record ChaosSettings(Path jar, Path java, boolean longRun, Path memberLogDir, Path report,
+                            String pgHost, int pgPort, String pgUser) {
+
+    public static ChaosSettings fromSystemProperties() {
+        // chaos.jar (command line) wins over tollgate.jar (set by surefire): try another build's jar without editing the pom.
+        Path jar = Path.of(System.getProperty("chaos.jar", System.getProperty("tollgate.jar", "../app/target/tollgate.jar")))
+                .toAbsolutePath().normalize();
+        Path java = Path.of(System.getProperty("tollgate.java", System.getProperty("java.home") + "/bin/java"));
+        return new ChaosSettings(jar, java,
+                Boolean.getBoolean("chaos.long"),
+                Path.of(System.getProperty("chaos.member.logs", "target/members")).toAbsolutePath(),
+                Path.of(System.getProperty("chaos.report", "target/chaos-report.md")).toAbsolutePath(),
+                System.getProperty("chaos.pg.host", "127.0.0.1"),
+                Integer.getInteger("chaos.pg.port", 5432),
+                System.getProperty("chaos.pg.user", "postgres"));
+    }
+
+    /** A scenario's duration: {@code shortRun} by default (CI), {@code longRun} with {@code -Dchaos.long=true}. */
+    public Duration duration(Duration shortRun, Duration longRun) {
+        return this.longRun ? longRun : shortRun;
+    }
+
+    public void requireJar() {
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("sidecar jar not found at " + jar
+                    + ": build it first with mvn -B -DskipTests package (or run the chaos tests with -am)");
+        }
+    }
+}

@@ -1,0 +1,206 @@
+package io.tollgate.chaos;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Issue 5's scenarios under load, each on its own fresh cluster and database. Short durations by default (the whole
+ * suite fits CI's ~10 minutes); {@code -Dchaos.long=true} runs the long versions. Every scenario appends one row to
+ * {@code target/chaos-report.md} before asserting its pass criteria, so failures still leave their numbers.
+ *
+ * <p>Load: 200 acquires/s round-robin over the live members, 20 ENTERPRISE users (one of them hot: it gets 4/25 of
+ * the traffic and runs into its 1,000/min limit) and 2 FREE users (10/min).
+ */
+@org.junit.jupiter.api.Disabled("waiting for GET /admin/ledger/totals (issue 3 ledger) in the sidecar")
+class ChaosScenariosTest {
+
+    private static final ChaosSettings SETTINGS = ChaosSettings.fromSystemProperties();
+    private static final int RATE = 200;
+
+    private static ScenarioRun newRun(Duration duration) {
+        return new ScenarioRun(20, 2, RATE, duration).withHotUser(3);
+    }
+
+    @Test
+    void killOneOfThreeRepeatedlyIncludingTheHotKeysOwner() {
+        int cycles = SETTINGS.longRun() ? 6 : 2;
+        Duration duration = SETTINGS.duration(Duration.ofSeconds(50), Duration.ofMinutes(5));
+        try (ClusterHarness cluster = ClusterHarness.start(SETTINGS, ClusterOptions.defaults().namePrefix("kill1"))) {
+            ScenarioRun run = newRun(duration);
+            run.prepare(cluster);
+            List<Duration> wholeTimes = new ArrayList<>();
+            List<Integer> victims = new ArrayList<>();
+            run.run(cluster, (c, h) -> {
+                int victim = c.ownerIndexOf(run.hotUser());
+                for (int cycle = 0; cycle < cycles; cycle++) {
+                    Await.sleep(duration.dividedBy(cycles * 3L));
+                    victims.add(victim);
+                    long t = h.memberDown(c.member(victim), "kill -9");
+                    c.kill(victim);
+                    wholeTimes.add(RecoveryClock.awaitWhole(c, t, Duration.ofSeconds(30)).orElse(Duration.ofDays(1)));
+                    c.restart(victim);
+                    h.memberUp(c.member(victim), "restart");
+                    c.awaitMembership(3, Duration.ofSeconds(60));
+                    victim = (victim + 1) % 3;
+                }
+            });
+            ScenarioVerdict v = new ScenarioVerdict("kill -9 one of three, repeatedly", run, cluster,
+                    cycles + " kills of members " + victims + " (first: hot key's owner), each restarted");
+            Duration worst = wholeTimes.stream().max(Duration::compareTo).orElse(Duration.ZERO);
+            v.recovery(worst);
+            v.require("ledger difference 0", v.ledgerExact(Duration.ofSeconds(15)));
+            v.require("over-admission <= 1% of the limit", v.limits() <= 0.01);
+            v.require(">= 99% decided within the timeout", v.availability().share() >= 0.99);
+            v.require("whole again within 30 s after each kill", worst.compareTo(Duration.ofSeconds(30)) <= 0);
+            v.reportAndAssert();
+        }
+    }
+
+    @Test
+    void killTwoOfThreeAtOnce() {
+        Duration duration = SETTINGS.duration(Duration.ofSeconds(30), Duration.ofMinutes(2));
+        try (ClusterHarness cluster = ClusterHarness.start(SETTINGS, ClusterOptions.defaults().namePrefix("kill2"))) {
+            ScenarioRun run = newRun(duration);
+            run.prepare(cluster);
+            long[] kill = new long[1];
+            Duration[] whole = new Duration[1];
+            run.run(cluster, (c, h) -> {
+                Await.sleep(duration.dividedBy(3));
+                kill[0] = h.memberDown(c.member(1), "kill -9");
+                h.memberDown(c.member(2), "kill -9");
+                c.kill(1);
+                c.kill(2);
+                whole[0] = RecoveryClock.awaitWhole(c, kill[0], Duration.ofSeconds(30)).orElse(null);
+            });
+            ScenarioVerdict v = new ScenarioVerdict("kill -9 two of three at once", run, cluster,
+                    "kill -9 members 1 and 2 together (more than the backup count)");
+            LedgerChecker.Result ledger = v.ledger(Duration.ofSeconds(15));
+            long lost = 0;
+            long duplicated = 0;
+            for (Map.Entry<String, Long> e : ledger == null ? Map.<String, Long>of().entrySet() : ledger.expected().entrySet()) {
+                long got = ledger.ledger().getOrDefault(e.getKey(), 0L);
+                lost += Math.max(0, e.getValue() - got);
+                duplicated += Math.max(0, got - e.getValue());
+            }
+            // Losing two of three may lose counters whose owner and only backup both died; the ledger may lose at
+            // most what was admitted in the last flush interval before the crash (the promise for a whole-cluster
+            // loss), never anything older, and never count twice.
+            long atRisk = run.allowedAnsweredAfter(kill[0], cluster.options().flushInterval());
+            v.note("ledger lost " + lost + ", duplicated " + duplicated + ", admitted in the last flush interval before the kill "
+                    + atRisk);
+            v.limits();
+            Duration disturbance = RecoveryClock.lastDisturbance(run.history(), kill[0]);
+            v.recovery(whole[0] == null ? null : RecoveryClock.recovery(whole[0], disturbance));
+            v.availability();
+            v.require("the survivor forms a cluster of one within 30 s", whole[0] != null);
+            v.require("no duplicate in the ledger", duplicated == 0);
+            v.require("ledger loses nothing older than the last flush interval", lost <= atRisk);
+            v.require("decisions continue on the survivor (undecided answers stop within 30 s)",
+                    disturbance.compareTo(Duration.ofSeconds(30)) <= 0);
+            v.reportAndAssert();
+        }
+    }
+
+    @ParameterizedTest(name = "pause {0} s")
+    @ValueSource(ints = {5, 30})
+    void pauseTheHotKeysOwner(int pauseSeconds) {
+        Duration pause = Duration.ofSeconds(pauseSeconds);
+        Duration duration = pause.plus(SETTINGS.duration(Duration.ofSeconds(15), Duration.ofMinutes(2)));
+        try (ClusterHarness cluster = ClusterHarness.start(SETTINGS, ClusterOptions.defaults().namePrefix("pause" + pauseSeconds))) {
+            ScenarioRun run = newRun(duration);
+            run.prepare(cluster);
+            Duration[] removed = new Duration[1];
+            Duration[] whole = new Duration[1];
+            int victim = cluster.ownerIndexOf(run.hotUser());
+            run.run(cluster, (c, h) -> {
+                Await.sleep(Duration.ofSeconds(5));
+                long t = h.memberDown(c.member(victim), "SIGSTOP");
+                c.pause(victim);
+                removed[0] = Await.tryValue(pause, c::membershipViews, views -> !views.isEmpty()
+                                && views.values().stream().allMatch(m -> m.size() == 2))
+                        .map(x -> Duration.ofNanos(System.nanoTime() - t)).orElse(null);
+                long left = t + pause.toNanos() - System.nanoTime();
+                if (left > 0) {
+                    Await.sleep(Duration.ofNanos(left));
+                }
+                long heal = h.memberUp(c.member(victim), "SIGCONT");
+                c.resume(victim);
+                whole[0] = RecoveryClock.awaitWhole(c, heal, Duration.ofSeconds(60)).orElse(null);
+            });
+            ScenarioVerdict v = new ScenarioVerdict("pause (SIGSTOP) one of three for " + pauseSeconds + " s", run, cluster,
+                    "SIGSTOP member " + victim + " (hot key's owner) for " + pauseSeconds + " s, then SIGCONT");
+            v.note("removed from the others' view after " + (removed[0] == null ? "never (within the pause)" : removed[0].toMillis() + " ms"));
+            v.note("whole again " + (whole[0] == null ? "not within 60 s" : whole[0].toMillis() + " ms") + " after SIGCONT");
+            v.recovery(whole[0]);
+            v.require("ledger difference 0", v.ledgerExact(Duration.ofSeconds(15)));
+            v.require("over-admission <= 1% of the limit", v.limits() <= 0.01);
+            v.availability();
+            if (pauseSeconds >= 30) {
+                v.require("paused member removed within 10 s", removed[0] != null && removed[0].compareTo(Duration.ofSeconds(10)) <= 0);
+            }
+            v.require("one cluster of three again within 60 s of SIGCONT", whole[0] != null);
+            v.reportAndAssert();
+        }
+    }
+
+    @Test
+    void partitionOneFromTwoThenHeal() {
+        Duration cut = SETTINGS.duration(Duration.ofSeconds(20), Duration.ofSeconds(60));
+        Duration duration = cut.plus(Duration.ofSeconds(15));
+        try (ClusterHarness cluster = ClusterHarness.start(SETTINGS, ClusterOptions.defaults().namePrefix("part").inNetworkNamespaces())) {
+            ScenarioRun run = newRun(duration);
+            run.prepare(cluster);
+            int minority = cluster.ownerIndexOf(run.hotUser());
+            Duration[] whole = new Duration[1];
+            run.run(cluster, (c, h) -> {
+                Await.sleep(Duration.ofSeconds(5));
+                h.event("fault: isolate member " + minority);
+                c.network().isolate(minority);
+                Await.sleep(cut);
+                long heal = h.event("heal: reconnect member " + minority);
+                c.network().heal(minority);
+                whole[0] = RecoveryClock.awaitWhole(c, heal, Duration.ofSeconds(60)).orElse(null);
+            });
+            ScenarioVerdict v = new ScenarioVerdict("partition one of three for " + cut.toSeconds() + " s", run, cluster,
+                    "member " + minority + " (hot key's owner) cut from the other two, then healed");
+            v.recovery(whole[0]);
+            v.note("over-admission allowed by the minority policy is reported, not judged: the bound is the lead's documented policy");
+            v.limits();
+            v.availability();
+            v.require("ledger difference 0", v.ledgerExact(Duration.ofSeconds(20)));
+            v.require("one cluster again within 60 s of healing", whole[0] != null);
+            v.reportAndAssert();
+        }
+    }
+
+    @Test
+    void postgresOutageUnderLoad() {
+        Duration outage = SETTINGS.duration(Duration.ofSeconds(20), Duration.ofSeconds(60));
+        Duration duration = outage.plus(Duration.ofSeconds(15));
+        try (PrivatePostgres pg = PrivatePostgres.start();
+             ClusterHarness cluster = ClusterHarness.start(SETTINGS, ClusterOptions.defaults().namePrefix("pg").privatePostgres(pg))) {
+            ScenarioRun run = newRun(duration);
+            run.prepare(cluster);
+            run.run(cluster, (c, h) -> {
+                Await.sleep(Duration.ofSeconds(5));
+                h.event("fault: PostgreSQL stopped (immediate)");
+                pg.stopServer();
+                Await.sleep(outage);
+                h.event("heal: PostgreSQL started");
+                pg.startServer();
+            });
+            ScenarioVerdict v = new ScenarioVerdict("PostgreSQL stopped for " + outage.toSeconds() + " s", run, cluster,
+                    "pg_ctl stop -m immediate, restart after " + outage.toSeconds() + " s");
+            v.require("ledger difference 0 (the backlog drains)", v.ledgerExact(Duration.ofSeconds(30)));
+            v.require("limiting continues: >= 99% decided within the timeout", v.availability().share() >= 0.99);
+            v.require("over-admission <= 1% of the limit", v.limits() <= 0.01);
+            v.reportAndAssert();
+        }
+    }
+}
