@@ -128,7 +128,9 @@ final class BusinessCollector implements AutoCloseable {
         return mapStats.computeIfAbsent(map, name -> {
             AtomicLongArray cell = new AtomicLongArray(2);
             meters.gauge(MetricNames.CLUSTER_MAP_ENTRIES, () -> cell.get(0), "map", name);
-            meters.gauge(MetricNames.CLUSTER_MAP_MEMORY, () -> cell.get(1), "map", name);
+            // Hazelcast reports -1 for maps held in OBJECT format (no serialized size to add up): NaN, unknown.
+            meters.gauge(MetricNames.CLUSTER_MAP_MEMORY, () -> cell.get(1) < 0 ? Double.NaN : (double) cell.get(1),
+                    "map", name);
             return cell;
         });
     }
@@ -192,8 +194,8 @@ final class BusinessCollector implements AutoCloseable {
         Map<String, UserState> states = users.getAll(Set.copyOf(keys));
         for (Map.Entry<String, UserState> e : states.entrySet()) {
             UserState state = e.getValue();
-            if (state == null || e.getKey().startsWith("\u0000")) {
-                // DecisionService.warmUp's probe users, not customers.
+            if (state == null || e.getKey().isEmpty() || e.getKey().charAt(0) < ' ') {
+                // DecisionService.warmUp's probe users (ids starting with a control character), not customers.
                 continue;
             }
             UserPolicy policy = policies.user(e.getKey());

@@ -62,30 +62,11 @@ final class TestSidecar implements AutoCloseable {
                 .disableSystemPropertiesSource()
                 .build();
         try {
-            TestSidecar sidecar = new TestSidecar(Tollgate.start(config), db);
-            sidecar.awaitWritable();
-            return sidecar;
+            return new TestSidecar(Tollgate.start(config), db);
         } catch (RuntimeException e) {
             sql("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
             throw e;
         }
-    }
-
-    /**
-     * Waits until the member's split-brain protection has seen enough members: right after start it may
-     * not have, and every write then fails (the sidecar answers failure_closed).
-     */
-    private void awaitWritable() {
-        long started = System.nanoTime();
-        long deadline = started + Duration.ofSeconds(60).toNanos();
-        while (!tollgate.hazelcast().getSplitBrainProtectionService().getSplitBrainProtection("tollgate-majority")
-                .hasMinimumSize()) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("split-brain protection not satisfied 60 s after start");
-            }
-            sleep(100);
-        }
-        System.out.printf("sidecar writable %d ms after start returned%n", (System.nanoTime() - started) / 1_000_000);
     }
 
     int port() {
