@@ -50,7 +50,7 @@ public record Settings(String serverHost, int serverPort, int maxBodyBytes,
                 duration(t, "tollgate.policy.cache-ttl", "policy.cache-ttl", "5m"),
                 duration(t, "tollgate.ledger.flush-interval", "ledger.flush-interval", "1s"),
                 duration(t, "tollgate.idempotency.retention", "idempotency.retention", "24h"),
-                duration(t, "tollgate.idempotency.op-memory", "idempotency.op-memory", "2m"),
+                duration(t, "tollgate.idempotency.op-memory", "idempotency.op-memory", "60s"),
                 (int) positive(t, "tollgate.idempotency.op-capacity", "idempotency.op-capacity", 4096),
                 duration(t, "tollgate.ledger.closed-period-grace", "ledger.closed-period-grace", "1h"));
         return s;

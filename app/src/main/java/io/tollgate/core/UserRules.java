@@ -16,7 +16,7 @@ public final class UserRules {
 
     /** How long and how many applied operation ids an entry remembers. */
     public record Memory(long horizonMillis, int capacity) {
-        public static final Memory DEFAULT = new Memory(120_000, 4096);
+        public static final Memory DEFAULT = new Memory(60_000, 4096);
     }
 
     /**

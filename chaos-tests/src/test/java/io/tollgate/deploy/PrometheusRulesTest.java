@@ -31,6 +31,17 @@ import org.junit.jupiter.api.Test;
 class PrometheusRulesTest {
 
     private static final Path ROOT = repositoryRoot();
+
+    /** The README's test command must work on a fresh machine: install promtool when it is missing. */
+    @org.junit.jupiter.api.BeforeAll
+    static void installPromtool() throws Exception {
+        Process p = new ProcessBuilder("bash", ROOT.resolve("deploy/install-test-tools.sh").toString())
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (p.waitFor() != 0) {
+            System.out.println("deploy/install-test-tools.sh failed:\n" + out);
+        }
+    }
     private static final Path PROMETHEUS = Path.of("deploy", "prometheus");
     private static final Path RULES = PROMETHEUS.resolve("rules");
     private static final Path TESTS = PROMETHEUS.resolve("tests");
