@@ -1,0 +1,166 @@
+package io.tollgate.observe;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.helidon.metrics.api.Counter;
+import io.helidon.websocket.WsListener;
+import io.helidon.websocket.WsSession;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The WebSocket endpoint {@code /api/events}: every connected client receives each event as one JSON
+ * text message. Clients send nothing (anything they send is ignored).
+ *
+ * <p>Design note. Events are produced on request threads (denials), Hazelcast event threads (member
+ * changes) and the collector. Each connection has a bounded queue and one virtual thread that sends
+ * from it, so a producer never blocks on a slow client and each session has a single writer; when a
+ * queue is full the event is dropped for that client and counted. With no client connected,
+ * {@link #publish} returns after one size check: nothing is serialised.
+ */
+final class EventStream implements WsListener {
+    private static final Logger LOG = Logger.getLogger(EventStream.class.getName());
+    static final String DENIAL = "denial";
+    static final String QUOTA_THRESHOLD = "quota_threshold";
+    static final String MEMBER_CHANGE = "member_change";
+    static final String HELLO = "hello";
+    private static final int QUEUE = 1024;
+
+    private final ObjectMapper json = new ObjectMapper();
+    private final ConcurrentHashMap<WsSession, Connection> connections = new ConcurrentHashMap<>();
+    private final Map<String, Counter> sent = new ConcurrentHashMap<>();
+    private final Meters meters;
+    private final Counter dropped;
+    private final String member;
+    private volatile boolean closed;
+
+    EventStream(Meters meters, String member) {
+        this.meters = meters;
+        this.member = member;
+        this.dropped = meters.counter(MetricNames.EVENTS_DROPPED);
+        for (String type : new String[] {DENIAL, QUOTA_THRESHOLD, MEMBER_CHANGE}) {
+            sent(type);
+        }
+        meters.gauge(MetricNames.EVENTS_CONNECTIONS, connections::size);
+    }
+
+    boolean hasListeners() {
+        return !connections.isEmpty();
+    }
+
+    int connections() {
+        return connections.size();
+    }
+
+    /** Sends {@code fields} (plus {@code type}, {@code member} and {@code at}) to every client. */
+    void publish(String type, Map<String, Object> fields) {
+        if (connections.isEmpty()) {
+            return;
+        }
+        String text = encode(type, fields);
+        for (Connection c : connections.values()) {
+            c.offer(type, text);
+        }
+    }
+
+    private String encode(String type, Map<String, Object> fields) {
+        Map<String, Object> event = new LinkedHashMap<>();
+        event.put("type", type);
+        event.put("at", System.currentTimeMillis());
+        event.put("member", member);
+        event.putAll(fields);
+        try {
+            return json.writeValueAsString(event);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("event not serialisable: " + fields, e);
+        }
+    }
+
+    @Override
+    public void onOpen(WsSession session) {
+        if (closed) {
+            session.close(1001, "server stopping");
+            return;
+        }
+        Connection c = new Connection(session);
+        connections.put(session, c);
+        c.offer(HELLO, encode(HELLO, Map.of("events", java.util.List.of(DENIAL, QUOTA_THRESHOLD, MEMBER_CHANGE))));
+        c.thread = Thread.ofVirtual().name("tollgate-events-sender").start(c::run);
+    }
+
+    @Override
+    public void onClose(WsSession session, int status, String reason) {
+        drop(session);
+    }
+
+    @Override
+    public void onError(WsSession session, Throwable t) {
+        LOG.log(Level.FINE, "events connection failed", t);
+        drop(session);
+    }
+
+    private void drop(WsSession session) {
+        Connection c = connections.remove(session);
+        if (c != null && c.thread != null) {
+            c.thread.interrupt();
+        }
+    }
+
+    private Counter sent(String type) {
+        return sent.computeIfAbsent(type, t -> meters.counter(MetricNames.EVENTS_SENT, "type", t));
+    }
+
+    void close() {
+        closed = true;
+        for (WsSession s : connections.keySet()) {
+            try {
+                s.close(1001, "server stopping");
+            } catch (RuntimeException e) {
+                LOG.log(Level.FINE, "closing an events connection", e);
+            }
+            drop(s);
+        }
+    }
+
+    private record Message(String type, String text) {
+    }
+
+    private final class Connection {
+        private final WsSession session;
+        private final BlockingQueue<Message> queue = new ArrayBlockingQueue<>(QUEUE);
+        private volatile Thread thread;
+
+        Connection(WsSession session) {
+            this.session = session;
+        }
+
+        void offer(String type, String text) {
+            if (!queue.offer(new Message(type, text))) {
+                dropped.increment();
+            }
+        }
+
+        void run() {
+            try {
+                while (!Thread.currentThread().isInterrupted()) {
+                    Message m = queue.take();
+                    session.send(m.text(), true);
+                    if (!HELLO.equals(m.type())) {
+                        sent(m.type()).increment();
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                LOG.log(Level.FINE, "events client gone", e);
+                connections.remove(session);
+            }
+        }
+    }
+}
