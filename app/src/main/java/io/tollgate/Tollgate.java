@@ -22,6 +22,7 @@ import io.tollgate.http.LedgerAdminService;
 import io.tollgate.ledger.LedgerFlusher;
 import io.tollgate.ledger.LedgerRepository;
 import io.tollgate.ledger.UserStateLoader;
+import io.tollgate.observe.LedgerStatus;
 import io.tollgate.observe.Observability;
 import io.tollgate.policy.PolicyRepository;
 import io.tollgate.policy.PolicyStore;
@@ -66,6 +67,27 @@ public final class Tollgate implements AutoCloseable {
         observability.attach(decisions);
         decisions.warmUp();
         LedgerFlusher flusher = new LedgerFlusher(hz, ledger, settings.flushInterval(), settings.opMemoryHorizon().toMillis());
+        observability.ledgerStatus(new LedgerStatus() {
+            @Override
+            public long backlogUsers() {
+                return flusher.status().backlogUsers();
+            }
+
+            @Override
+            public long backlogRequests() {
+                return flusher.status().backlogRequests();
+            }
+
+            @Override
+            public double flushLagSeconds() {
+                return flusher.status().lagSeconds();
+            }
+
+            @Override
+            public boolean databaseUp() {
+                return flusher.status().lastFlushOk();
+            }
+        });
         HealthService health = new HealthService(hz, database, settings,
                 () -> Map.of("owed_operations", decisions.owedOperations(), "ledger", flusher.status().toJson()));
         HttpRouting.Builder routing = HttpRouting.builder()

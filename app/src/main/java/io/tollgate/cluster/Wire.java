@@ -262,6 +262,7 @@ final class Wire {
         out.writeByte(a.cycle().anchorDay());
         out.writeString(a.cycle().zone().getId());
         out.writeBoolean(a.force());
+        out.writeLong(a.notAfter());
     }
 
     static UserRules.Acquire readAcquire(ObjectDataInput in) throws IOException {
@@ -273,7 +274,8 @@ final class Wire {
         int anchor = in.readByte();
         ZoneId zone = ZoneId.of(in.readString());
         boolean force = in.readBoolean();
+        long notAfter = in.readLong();
         return new UserRules.Acquire(opId, api, cost, limits, new Quota(q.requests(), q.bytes(), q.computeMs()),
-                new BillingCycle(anchor, zone), force);
+                new BillingCycle(anchor, zone), force, notAfter);
     }
 }

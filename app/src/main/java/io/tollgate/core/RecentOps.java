@@ -15,12 +15,14 @@ import java.util.Arrays;
  *
  * @param ids    operation ids, oldest first
  * @param times  when each was applied (owner's clock, epoch millis)
- * @param states {@link #APPLIED} or {@link #CANCELLED}
+ * @param states {@link #APPLIED}, {@link #CANCELLED} or {@link #CONFIRMED} (the latest record of an id counts)
  */
 public record RecentOps(long[] ids, long[] times, byte[] states) {
 
     public static final byte APPLIED = 1;
     public static final byte CANCELLED = 2;
+    /** Applied, and a replay has told a caller "allowed": a later cancel must not take it back. */
+    public static final byte CONFIRMED = 3;
     private static final RecentOps EMPTY = new RecentOps(new long[0], new long[0], new byte[0]);
 
     public static RecentOps empty() {

@@ -20,12 +20,20 @@ public final class UserRules {
     }
 
     /**
-     * @param force apply without checking (an answer the failure policy already gave: fail-open)
+     * @param force    apply without checking (an answer the failure policy already gave: fail-open)
+     * @param notAfter the caller stops waiting at this time (epoch millis): an acquire that reaches the
+     *                 owner later is not applied, so a caller that answered by the failure policy is
+     *                 never contradicted by a late count ({@link Long#MAX_VALUE}: no deadline)
      */
     public record Acquire(long opId, String apiId, long cost, List<Limit> limits, Quota quota, BillingCycle cycle,
-                          boolean force) {
+                          boolean force, long notAfter) {
         public Acquire withCost(long newCost) {
-            return new Acquire(opId, apiId, newCost, limits, quota, cycle, force);
+            return new Acquire(opId, apiId, newCost, limits, quota, cycle, force, notAfter);
+        }
+
+        /** The same operation, applied whatever the limits and whenever it arrives (fail-open). */
+        public Acquire forced() {
+            return new Acquire(opId, apiId, cost, limits, quota, cycle, true, Long.MAX_VALUE);
         }
     }
 
@@ -35,12 +43,21 @@ public final class UserRules {
 
     public static Step acquire(UserState state, Acquire r, long now, Memory memory) {
         byte seen = state.recent().stateOf(r.opId());
-        if (seen == RecentOps.APPLIED) {
-            Decision d = check(state, r.withCost(0), now).decision();
-            return new Step(d.withOutcome(Outcome.ALLOWED), state, false, true);
+        if (seen == RecentOps.APPLIED || seen == RecentOps.CONFIRMED) {
+            // A replay tells a caller "allowed": from now on the operation can no longer be cancelled.
+            Decision d = check(state, r.withCost(0), now).decision().withOutcome(Outcome.ALLOWED);
+            if (seen == RecentOps.CONFIRMED) {
+                return new Step(d, state, false, true);
+            }
+            RecentOps recent = state.recent().with(r.opId(), RecentOps.CONFIRMED, now, memory.horizonMillis(),
+                    memory.capacity());
+            return new Step(d, new UserState(state.counters(), state.usage(), recent), true, true);
         }
         if (seen == RecentOps.CANCELLED) {
             return new Step(Decision.failure(Outcome.FAILURE_CLOSED, now), state, false, true);
+        }
+        if (!r.force() && now > r.notAfter()) {
+            return new Step(Decision.failure(Outcome.FAILURE_CLOSED, now), state, false, false);
         }
         UsageBook usage = state.usage().in(r.cycle().periodAt(java.time.Instant.ofEpochMilli(now)));
         Decision decision = r.force() ? null : decide(state.counters(), usage, r, now);
@@ -68,7 +85,8 @@ public final class UserRules {
      */
     public static Step cancel(UserState state, Acquire r, long now, Memory memory) {
         byte seen = state.recent().stateOf(r.opId());
-        if (seen == RecentOps.CANCELLED) {
+        if (seen == RecentOps.CANCELLED || seen == RecentOps.CONFIRMED) {
+            // Already cancelled, or some caller was told "allowed": nothing to take back.
             return new Step(Decision.failure(Outcome.FAILURE_CLOSED, now), state, false, true);
         }
         Counters counters = state.counters();

@@ -18,6 +18,7 @@ import io.tollgate.core.RateLimiter;
 import io.tollgate.core.UserPolicy;
 import io.tollgate.core.UserRules;
 import io.tollgate.core.UserState;
+import io.tollgate.observe.EntryProcessorTimer;
 import io.tollgate.policy.PolicyStore;
 
 import java.util.List;
@@ -55,6 +56,8 @@ public final class DecisionService implements AutoCloseable {
     private final DecisionListener listener;
     private final OwedOperations owed;
     private final RecentDenials denials = new RecentDenials(1000);
+    private final long graceNanos;
+    private volatile long lastFailureLog;
 
     public DecisionService(HazelcastInstance hz, PolicyStore policies, Settings settings, DecisionListener listener) {
         this.policies = policies;
@@ -65,6 +68,7 @@ public final class DecisionService implements AutoCloseable {
         this.memory = new UserRules.Memory(settings.opMemoryHorizon().toMillis(), settings.opMemoryCapacity());
         this.listener = listener;
         this.owed = new OwedOperations(users);
+        this.graceNanos = settings.decisionTimeout().toNanos() / 4;
         policies.onLocalChange(user -> denials.forget(user.isEmpty() ? null : user));
         hz.<String>getTopic(ClusterMember.POLICY_CHANGES).addMessageListener(m -> denials.forget(m.getMessageObject().isEmpty() ? null : m.getMessageObject()));
     }
@@ -75,12 +79,12 @@ public final class DecisionService implements AutoCloseable {
         UserPolicy policy = policies.user(call.userId());
         DecisionResult result;
         String idemKey = call.requestId() == null ? null : idempotencyKey("acquire", call);
+        String denialKey = RecentDenials.key(call.userId(), call.apiId());
         UserRules.Acquire request = null;
         ApiDecision global = null;
         List<Limit> globalLimits = List.of();
         try {
             Decision first = idemKey == null ? null : await(idempotency.getAsync(idemKey), deadline);
-            String denialKey = RecentDenials.key(call.userId(), call.apiId());
             Decision recentDenial = idemKey == null ? denials.find(denialKey, call.cost(), System.currentTimeMillis()) : null;
             if (first != null) {
                 result = new DecisionResult(first, policy.tier(), true);
@@ -89,29 +93,40 @@ public final class DecisionService implements AutoCloseable {
             } else {
                 ApiPolicy api = policies.api(call.apiId());
                 globalLimits = api.limits();
+                // The owner refuses to apply this acquire after the moment this caller stops waiting.
+                long notAfter = System.currentTimeMillis() + TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
                 request = new UserRules.Acquire(OperationIds.of("acquire", call.userId(), call.requestId()),
                         call.apiId(), call.cost(), policy.limitsFor(call.apiId()), policy.quota(),
-                        policy.billingCycle(), false);
+                        policy.billingCycle(), false, notAfter);
                 if (!globalLimits.isEmpty()) {
-                    global = await(apis.submitToKey(call.apiId(), ApiProcessor.acquire(globalLimits, call.cost())), deadline);
+                    List<Limit> limits = globalLimits;
+                    global = await(EntryProcessorTimer.timed(EntryProcessorTimer.API_ACQUIRE,
+                            () -> apis.submitToKey(call.apiId(), ApiProcessor.acquire(limits, call.cost()))), deadline);
                     if (!global.decision().allowed()) {
                         denials.record(denialKey, call.cost(), global.decision(), System.currentTimeMillis());
                         result = new DecisionResult(global.decision(), policy.tier(), false);
-                        remember(idemKey, result.decision(), deadline);
+                        remember(idemKey, result.decision());
                         listener.decided(DecisionListener.Kind.ACQUIRE, call, result, System.nanoTime() - started);
                         return result;
                     }
                 }
-                Decision decision = await(users.submitToKey(call.userId(),
-                        new UserProcessor(request, UserProcessor.ACQUIRE, memory)), deadline);
+                UserProcessor processor = new UserProcessor(request, UserProcessor.ACQUIRE, memory);
+                // Wait a little past notAfter: a reply already on its way is still the answer.
+                Decision decision = await(EntryProcessorTimer.timed(EntryProcessorTimer.USER_ACQUIRE,
+                        () -> users.submitToKey(call.userId(), processor)), deadline + graceNanos);
+                if (decision.outcome() == Outcome.FAILURE_CLOSED) {
+                    // The owner got it after this caller's deadline and did not apply it.
+                    throw new ClusterUnavailable("the owner received the acquire after the decision timeout", null);
+                }
                 if (!decision.allowed()) {
                     denials.record(denialKey, call.cost(), decision, System.currentTimeMillis());
                     if (global != null) {
                         releaseGlobal(call, globalLimits, global);
                     }
                 }
+                // From here the call is decided: nothing below may turn it into a failure-policy answer.
                 result = new DecisionResult(tighter(decision, global), policy.tier(), false);
-                remember(idemKey, result.decision(), deadline);
+                remember(idemKey, result.decision());
             }
         } catch (ClusterUnavailable e) {
             result = failurePolicy(call, policy, request, global, globalLimits, e);
@@ -134,8 +149,9 @@ public final class DecisionService implements AutoCloseable {
                         call.cost(), System.currentTimeMillis());
             }
             UserRules.Acquire request = new UserRules.Acquire(0, call.apiId(), call.cost(),
-                    policy.limitsFor(call.apiId()), policy.quota(), policy.billingCycle(), false);
-            Decision user = await(users.submitToKey(call.userId(), new UserCheckProcessor(request)), deadline);
+                    policy.limitsFor(call.apiId()), policy.quota(), policy.billingCycle(), false, Long.MAX_VALUE);
+            Decision user = await(EntryProcessorTimer.timed(EntryProcessorTimer.USER_CHECK,
+                    () -> users.submitToKey(call.userId(), new UserCheckProcessor(request))), deadline);
             Decision decision = global != null && !global.allowed() ? global
                     : (global != null && user.allowed() && global.remaining() < user.remaining() ? global : user);
             result = new DecisionResult(decision, policy.tier(), false);
@@ -157,8 +173,8 @@ public final class DecisionService implements AutoCloseable {
         if (seen != null) {
             return false;
         }
-        boolean counted = await(users.submitToKey(userId, new UsageProcessor(
-                OperationIds.of("usage", userId, requestId), apiId, bytes, computeMs, policy.billingCycle(), memory)),
+        boolean counted = await(EntryProcessorTimer.timed(EntryProcessorTimer.USAGE, () -> users.submitToKey(userId, new UsageProcessor(
+                OperationIds.of("usage", userId, requestId), apiId, bytes, computeMs, policy.billingCycle(), memory))),
                 deadline);
         await(idempotency.setAsync(key, Decision.unlimited(System.currentTimeMillis())), deadline);
         return counted;
@@ -181,7 +197,7 @@ public final class DecisionService implements AutoCloseable {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         UserPolicy probe = UserPolicy.defaults("warm-up");
         UserRules.Acquire request = new UserRules.Acquire(0, "warm-up", 1, probe.limitsFor("warm-up"), probe.quota(),
-                probe.billingCycle(), false);
+                probe.billingCycle(), false, Long.MAX_VALUE);
         try {
             for (int i = 0; i < 32; i++) {
                 String user = "\u0001warm-up-" + i;
@@ -202,16 +218,20 @@ public final class DecisionService implements AutoCloseable {
 
     private DecisionResult failurePolicy(CallRequest call, UserPolicy policy, UserRules.Acquire request,
                                          ApiDecision global, List<Limit> globalLimits, ClusterUnavailable cause) {
-        LOG.log(Level.WARNING, "cluster could not decide for " + call.userId() + ": " + cause.getMessage(), cause.getCause());
         long now = System.currentTimeMillis();
+        if (now - lastFailureLog > 10_000) {
+            // Once per 10 s: under an outage every call comes here, and logging each would feed the overload.
+            lastFailureLog = now;
+            LOG.log(Level.WARNING, "the cluster could not decide (answering by the failure policy '"
+                    + settings.onFailure().name().toLowerCase(java.util.Locale.ROOT) + "'): " + cause.getMessage());
+        }
         boolean open = settings.onFailure() == Settings.FailurePolicy.OPEN;
         if (request == null) {
             request = new UserRules.Acquire(OperationIds.of("acquire", call.userId(), call.requestId()), call.apiId(),
-                    call.cost(), policy.limitsFor(call.apiId()), policy.quota(), policy.billingCycle(), false);
+                    call.cost(), policy.limitsFor(call.apiId()), policy.quota(), policy.billingCycle(), false, now);
         }
         if (open) {
-            owed.add(call.userId(), new UserProcessor(new UserRules.Acquire(request.opId(), request.apiId(),
-                    request.cost(), request.limits(), request.quota(), request.cycle(), true), UserProcessor.ACQUIRE, memory));
+            owed.add(call.userId(), new UserProcessor(request.forced(), UserProcessor.ACQUIRE, memory));
         } else {
             owed.add(call.userId(), new UserProcessor(request, UserProcessor.CANCEL, memory));
             if (global != null) {
@@ -223,12 +243,21 @@ public final class DecisionService implements AutoCloseable {
     }
 
     private void releaseGlobal(CallRequest call, List<Limit> limits, ApiDecision global) {
-        apis.submitToKey(call.apiId(), ApiProcessor.release(limits, call.cost(), global.appliedAt()));
+        EntryProcessorTimer.timed(EntryProcessorTimer.API_RELEASE,
+                () -> apis.submitToKey(call.apiId(), ApiProcessor.release(limits, call.cost(), global.appliedAt())));
     }
 
-    private void remember(String idemKey, Decision decision, long deadline) {
+    /**
+     * Keeps the first answer of a request_id for the retention. Not awaited: the answer is given
+     * already, and until the write lands a retry is still recognised by the user's entry (its
+     * operation ids), which replays it.
+     */
+    private void remember(String idemKey, Decision decision) {
         if (idemKey != null) {
-            await(idempotency.setAsync(idemKey, decision), deadline);
+            idempotency.setAsync(idemKey, decision).exceptionally(e -> {
+                LOG.log(Level.FINE, "idempotency record not written", e);
+                return null;
+            });
         }
     }
 

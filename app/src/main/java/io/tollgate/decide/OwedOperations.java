@@ -4,6 +4,9 @@ import com.hazelcast.map.IMap;
 import io.tollgate.cluster.UserProcessor;
 import io.tollgate.core.UserState;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -13,9 +16,11 @@ import java.util.logging.Logger;
 
 /**
  * Operations the failure policy answered for, to be applied (fail-open) or cancelled (fail-closed)
- * once the cluster answers again; retried every 200 ms. They carry their operation ids, so applying
- * one twice is a replay. Held in this member's memory: if this member dies before the cluster
- * returns, its owed operations are lost (fail-open calls then go unbilled), which the README states.
+ * once the cluster answers again; all retried together every 200 ms. They carry their operation
+ * ids, so applying one twice is a replay. Held in this member's memory: if this member dies before
+ * they drain, they are lost. For fail-closed that rarely matters, since the owner itself refuses an
+ * acquire that arrives after the caller's deadline; what is left is a reply lost in flight. For
+ * fail-open the call goes unbilled. The README states both.
  */
 final class OwedOperations implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(OwedOperations.class.getName());
@@ -51,15 +56,26 @@ final class OwedOperations implements AutoCloseable {
         return size.get();
     }
 
+    /** Submits every owed operation at once; those the cluster took are done, the rest wait for the next tick. */
     private void drain() {
+        List<Owed> batch = new ArrayList<>();
         Owed next;
-        while ((next = queue.peek()) != null) {
+        while ((next = queue.poll()) != null) {
+            batch.add(next);
+        }
+        if (batch.isEmpty()) {
+            return;
+        }
+        List<CompletableFuture<?>> sent = new ArrayList<>(batch.size());
+        for (Owed o : batch) {
+            sent.add(users.submitToKey(o.userId(), o.processor()).toCompletableFuture());
+        }
+        for (int i = 0; i < batch.size(); i++) {
             try {
-                users.submitToKey(next.userId(), next.processor()).toCompletableFuture().get(2, TimeUnit.SECONDS);
-                queue.poll();
+                sent.get(i).get(2, TimeUnit.SECONDS);
                 size.decrementAndGet();
             } catch (Exception e) {
-                return; // still unavailable; try again on the next tick
+                queue.add(batch.get(i)); // still unavailable; again on the next tick
             }
         }
     }

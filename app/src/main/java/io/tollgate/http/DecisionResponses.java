@@ -5,6 +5,7 @@ import io.tollgate.core.Decision;
 import io.tollgate.core.Outcome;
 import io.tollgate.decide.CallRequest;
 import io.tollgate.decide.DecisionResult;
+import io.tollgate.observe.Observability;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -51,6 +52,7 @@ final class DecisionResponses {
         body.put("user_id", call.userId());
         body.put("api_id", call.apiId());
         body.put("cost", call.cost());
+        body.put("trace_id", Observability.traceId(res));
         if (call.requestId() != null) {
             body.put("request_id", call.requestId());
             body.put("replayed", result.replayed());

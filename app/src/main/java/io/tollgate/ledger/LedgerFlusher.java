@@ -8,6 +8,8 @@ import io.tollgate.cluster.DirtyUsers;
 import io.tollgate.cluster.FlushProcessor;
 import io.tollgate.core.LedgerBatch;
 import io.tollgate.core.UserState;
+import io.tollgate.observe.DbTimer;
+import io.tollgate.observe.LedgerTelemetry;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -147,6 +149,9 @@ public final class LedgerFlusher implements AutoCloseable {
         } else {
             failures++;
         }
+        if (!owned.isEmpty()) {
+            LedgerTelemetry.flushed(ok ? LedgerTelemetry.OK : LedgerTelemetry.ERROR);
+        }
         status = measure(owned, ok);
         return applied;
     }
@@ -168,7 +173,7 @@ public final class LedgerFlusher implements AutoCloseable {
         if (batches.isEmpty()) {
             return 0;
         }
-        List<LedgerRepository.Applied> results = ledger.apply(batches, Instant.now());
+        List<LedgerRepository.Applied> results = DbTimer.time("ledger_flush", () -> ledger.apply(batches, Instant.now()));
         List<CompletableFuture<LedgerBatch>> confirms = new ArrayList<>();
         int fresh = 0;
         for (LedgerRepository.Applied a : results) {

@@ -1,0 +1,81 @@
+package io.tollgate.core;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The user-entry steps that keep the ledger equal to the answers callers were given. */
+class UserRulesTest {
+    private static final long T0 = Instant.parse("2026-11-28T10:00:00Z").toEpochMilli();
+    private static final UserRules.Memory MEMORY = new UserRules.Memory(60_000, 100);
+    private static final List<Limit> LIMITS = List.of(new Limit(Scope.USER, Window.MINUTE, 10));
+    private static final Quota QUOTA = new Quota(5, 1_000, 1_000);
+
+    private static UserState fresh() {
+        return UserState.fresh("epoch", BillingCycle.utcCalendarMonth().periodAt(Instant.ofEpochMilli(T0)), Totals.ZERO);
+    }
+
+    private static UserRules.Acquire acquire(long opId, long notAfter) {
+        return new UserRules.Acquire(opId, "api", 1, LIMITS, QUOTA, BillingCycle.utcCalendarMonth(), false, notAfter);
+    }
+
+    @Test
+    void anAdmittedCallIsCountedInTheWindowsAndTheUsageBookOnce() {
+        UserRules.Step first = UserRules.acquire(fresh(), acquire(1, Long.MAX_VALUE), T0, MEMORY);
+        UserRules.Step rerun = UserRules.acquire(first.state(), acquire(1, Long.MAX_VALUE), T0 + 5, MEMORY);
+        assertThat(first.decision().allowed()).isTrue();
+        assertThat(rerun.replayed()).isTrue();
+        assertThat(rerun.decision().allowed()).isTrue();
+        assertThat(rerun.state().usage().used().requests()).isEqualTo(1);
+        assertThat(RateLimiter.usage(rerun.state().counters(), LIMITS.get(0), "api", T0 + 5).used()).isEqualTo(1);
+    }
+
+    @Test
+    void anAcquireReachingTheOwnerAfterTheCallersDeadlineIsNotApplied() {
+        UserRules.Step late = UserRules.acquire(fresh(), acquire(1, T0 - 1), T0, MEMORY);
+        assertThat(late.applied()).isFalse();
+        assertThat(late.decision().outcome()).isEqualTo(Outcome.FAILURE_CLOSED);
+        assertThat(late.state().usage().used().requests()).isZero();
+        UserRules.Step forced = UserRules.acquire(fresh(), acquire(1, T0 - 1).forced(), T0, MEMORY);
+        assertThat(forced.applied()).as("fail-open's forced apply has no deadline").isTrue();
+    }
+
+    @Test
+    void aCancelUndoesAnAppliedCallAndBlocksALateOne() {
+        UserRules.Step applied = UserRules.acquire(fresh(), acquire(1, Long.MAX_VALUE), T0, MEMORY);
+        UserRules.Step cancelled = UserRules.cancel(applied.state(), acquire(1, Long.MAX_VALUE), T0 + 10, MEMORY);
+        assertThat(cancelled.state().usage().used().requests()).isZero();
+        assertThat(RateLimiter.usage(cancelled.state().counters(), LIMITS.get(0), "api", T0 + 10).used()).isZero();
+
+        UserRules.Step tombstone = UserRules.cancel(fresh(), acquire(2, Long.MAX_VALUE), T0, MEMORY);
+        UserRules.Step late = UserRules.acquire(tombstone.state(), acquire(2, Long.MAX_VALUE), T0 + 10, MEMORY);
+        assertThat(late.applied()).isFalse();
+        assertThat(late.state().usage().used().requests()).isZero();
+    }
+
+    @Test
+    void onceAReplayToldACallerAllowedACancelNoLongerTakesTheCallBack() {
+        UserRules.Step applied = UserRules.acquire(fresh(), acquire(1, Long.MAX_VALUE), T0, MEMORY);
+        UserRules.Step replay = UserRules.acquire(applied.state(), acquire(1, Long.MAX_VALUE), T0 + 5, MEMORY);
+        assertThat(replay.decision().allowed()).isTrue();
+        UserRules.Step cancel = UserRules.cancel(replay.state(), acquire(1, Long.MAX_VALUE), T0 + 10, MEMORY);
+        assertThat(cancel.applied()).isFalse();
+        assertThat(cancel.state().usage().used().requests()).isEqualTo(1);
+    }
+
+    @Test
+    void theRequestQuotaDeniesAllOrNothing() {
+        UserState state = fresh();
+        for (int i = 0; i < 5; i++) {
+            state = UserRules.acquire(state, acquire(100 + i, Long.MAX_VALUE), T0 + i, MEMORY).state();
+        }
+        UserRules.Step denied = UserRules.acquire(state, acquire(200, Long.MAX_VALUE), T0 + 10, MEMORY);
+        assertThat(denied.decision().outcome()).isEqualTo(Outcome.DENIED_QUOTA);
+        assertThat(denied.decision().meter()).isEqualTo(Meter.REQUESTS);
+        assertThat(RateLimiter.usage(denied.state().counters(), LIMITS.get(0), "api", T0 + 10).used()).isEqualTo(5);
+        assertThat(denied.state().usage().used().requests()).isEqualTo(5);
+    }
+}
