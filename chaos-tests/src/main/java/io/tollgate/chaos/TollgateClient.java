@@ -175,6 +175,16 @@ public final class TollgateClient {
         return totals.get("requests").asLong();
     }
 
+    /** The readiness body (200 or 503 alike): owed_operations, ledger backlog and lag. */
+    public JsonNode readiness() {
+        return send("GET", "/health/ready", null, false).json();
+    }
+
+    /** POST /admin/ledger/flush: a flush round on this member now; returns the batches it applied. */
+    public long flushLedger() {
+        return admin("POST", "/admin/ledger/flush", "").path("applied_batches").asLong();
+    }
+
     private static ClusterMemberView view(JsonNode m) {
         return new ClusterMemberView(m.path("address").asText(), m.path("http_port").asInt(), m.path("local").asBoolean(false));
     }

@@ -17,7 +17,6 @@ import java.util.Map;
  * <p>Load: 200 acquires/s round-robin over the live members, 20 ENTERPRISE users (one of them hot: it gets 4/25 of
  * the traffic and runs into its 1,000/min limit) and 2 FREE users (10/min).
  */
-@org.junit.jupiter.api.Disabled("waiting for GET /admin/ledger/totals (issue 3 ledger) in the sidecar")
 class ChaosScenariosTest {
 
     private static final ChaosSettings SETTINGS = ChaosSettings.fromSystemProperties();
