@@ -1,7 +1,6 @@
 package io.tollgate.chaos;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -27,16 +26,10 @@ class LedgerUnderKillTest {
     private static final ChaosSettings SETTINGS = ChaosSettings.fromSystemProperties();
     private static ClusterHarness cluster;
 
-    @BeforeAll
-    static void startCluster() {
-        cluster = ClusterHarness.start(SETTINGS, ClusterOptions.defaults().namePrefix("ledger"));
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
-        }
+    /** The {@link SharedCluster}, whole again before each test. */
+    @BeforeEach
+    void wholeCluster() {
+        cluster = SharedCluster.get(SETTINGS);
     }
 
     @Test
