@@ -95,8 +95,19 @@ class ChaosScenariosTest {
                 c.kill(2);
                 whole[0] = RecoveryClock.awaitWhole(c, kill[0], Duration.ofSeconds(30)).orElse(null);
             });
+            // Documented design: writes need a majority of the three configured members, so the survivor alone is a
+            // minority. Fail-closed, it admits nothing, and it cannot flush either (a flush writes the entries); its
+            // unflushed usage waits in its entries. So the ledger is judged after the two are restarted and the
+            // majority is back: then only entries whose owner and backup both died can be missing.
+            String survivor = cluster.member(0).name();
+            long alone = kill[0] + Duration.ofSeconds(6).toNanos();
+            long survivorAdmitted = run.history().answers(a -> a.member().equals(survivor) && a.allowed()
+                    && a.sentNanos() >= alone).size();
+            long restoreStart = System.nanoTime();
+            cluster.restoreAll();
+            Duration restored = Duration.ofNanos(System.nanoTime() - restoreStart);
             ScenarioVerdict v = new ScenarioVerdict("kill -9 two of three at once", run, cluster,
-                    "kill -9 members 1 and 2 together (more than the backup count)");
+                    "kill -9 members 1 and 2 together (more than the backup count); restarted after the load");
             LedgerChecker.Result ledger = v.ledger(Duration.ofSeconds(15));
             long lost = 0;
             long duplicated = 0;
@@ -111,15 +122,15 @@ class ChaosScenariosTest {
             long atRisk = run.allowedAnsweredAfter(kill[0], cluster.options().flushInterval());
             v.note("ledger lost " + lost + ", duplicated " + duplicated + ", admitted in the last flush interval before the kill "
                     + atRisk);
+            v.note("survivor admitted " + survivorAdmitted + " while alone (fail-closed minority); restarting the two took "
+                    + restored.toSeconds() + " s");
             v.limits();
-            Duration disturbance = RecoveryClock.lastDisturbance(run.history(), kill[0]);
-            v.recovery(whole[0] == null ? null : RecoveryClock.recovery(whole[0], disturbance));
+            v.recovery(whole[0]);
             v.availability();
-            v.require("the survivor forms a cluster of one within 30 s", whole[0] != null);
+            v.require("the survivor sees itself alone within 30 s", whole[0] != null);
+            v.require("the survivor, a minority, admits nothing while alone (fail-closed)", survivorAdmitted == 0);
             v.require("no duplicate in the ledger", duplicated == 0);
             v.require("ledger loses nothing older than the last flush interval", lost <= atRisk);
-            v.require("decisions continue on the survivor (undecided answers stop within 30 s)",
-                    disturbance.compareTo(Duration.ofSeconds(30)) <= 0);
             v.reportAndAssert();
         }
     }
