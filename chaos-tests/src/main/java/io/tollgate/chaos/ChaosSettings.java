@@ -31,6 +31,14 @@ public record ChaosSettings(Path jar, Path java, boolean longRun, Path memberLog
         return this.longRun ? longRun : shortRun;
     }
 
+    /**
+     * Acquires per second for a scenario: {@code -Dchaos.rate} when given, else {@code shortRate} (CI, sized for a
+     * loaded 2-core machine running three members and the harness) or {@code longRate} with {@code -Dchaos.long=true}.
+     */
+    public int rate(int shortRate, int longRate) {
+        return Integer.getInteger("chaos.rate", longRun ? longRate : shortRate);
+    }
+
     public void requireJar() {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("sidecar jar not found at " + jar

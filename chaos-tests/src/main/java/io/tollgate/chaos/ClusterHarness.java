@@ -271,6 +271,36 @@ public final class ClusterHarness implements AutoCloseable {
         }
     }
 
+    /** Sets a user's custom limit for a window and waits until every live member reports it. */
+    public void setUserLimit(String userId, String window, long limit) {
+        anyLiveClient().admin("PUT", "/admin/users/" + TollgateClient.encode(userId) + "/limits/" + window,
+                "{\"limit\":" + limit + "}");
+        for (MemberProcess m : liveMembers()) {
+            Await.until(m.name() + " to see " + userId + "'s " + window + " limit " + limit, Duration.ofSeconds(10),
+                    () -> m.client().limitOf(userId, window) == limit);
+        }
+    }
+
+    /**
+     * Brings a shared cluster back to its full size between scenarios: resumes paused members, restarts killed ones,
+     * and waits until every member sees all the others.
+     */
+    public void restoreAll() {
+        List<MemberProcess> restarted = new ArrayList<>();
+        for (MemberProcess m : members) {
+            if (m.state() == MemberProcess.State.PAUSED) {
+                m.resume();
+            } else if (m.state() != MemberProcess.State.RUNNING || !m.isAlive()) {
+                m.restart();
+                restarted.add(m);
+            }
+        }
+        CompletableFuture.allOf(restarted.stream()
+                .map(m -> CompletableFuture.runAsync(() -> m.awaitReady(options.readyDeadline)))
+                .toArray(CompletableFuture[]::new)).join();
+        awaitMembership(members.size(), Duration.ofSeconds(90));
+    }
+
     @Override
     public void close() {
         RuntimeException first = null;

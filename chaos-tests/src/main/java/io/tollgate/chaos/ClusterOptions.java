@@ -18,7 +18,7 @@ public final class ClusterOptions {
     Duration decisionTimeout = Duration.ofMillis(200);
     String onFailure = "closed";
     Duration flushInterval = Duration.ofSeconds(1);
-    Duration readyDeadline = Duration.ofSeconds(120);
+    Duration readyDeadline = Duration.ofSeconds(240); // a loaded 2-core CI machine has needed more than 120 s
     final Map<String, String> environment = new LinkedHashMap<>();
     PrivatePostgres privatePostgres;
     boolean networkNamespaces;

@@ -90,6 +90,58 @@ public final class History {
         return answers().stream().collect(Collectors.groupingBy(a -> a.request().userId()));
     }
 
+    /**
+     * Answers per second of send time (relative to the first send), by kind, with the p50 latency of that second, and
+     * the fault events at their second: the shape of a run at a glance (e.g. "everything failed before the fault").
+     */
+    public String timeline() {
+        List<AcquireAnswer> all = answers();
+        if (all.isEmpty()) {
+            return "(no answers)";
+        }
+        long t0 = all.get(0).sentNanos();
+        Map<Long, List<AcquireAnswer>> bySecond = new java.util.TreeMap<>(all.stream()
+                .collect(Collectors.groupingBy(a -> (a.sentNanos() - t0) / 1_000_000_000L)));
+        StringBuilder out = new StringBuilder("second: allowed/denied/failure policy/error, p50 ms\n");
+        for (Map.Entry<Long, List<AcquireAnswer>> e : bySecond.entrySet()) {
+            List<AcquireAnswer> s = e.getValue();
+            double[] lat = s.stream().mapToDouble(AcquireAnswer::latencyMillis).sorted().toArray();
+            out.append(String.format("%4d: %d/%d/%d/%d, %.0f", e.getKey(),
+                    s.stream().filter(AcquireAnswer::allowed).count(), s.stream().filter(AcquireAnswer::denied).count(),
+                    s.stream().filter(a -> a.kind() == AnswerKind.FAILURE_CLOSED || a.kind() == AnswerKind.FAILURE_OPEN).count(),
+                    s.stream().filter(a -> a.kind() == AnswerKind.ERROR).count(), lat[lat.length / 2]));
+            for (Event ev : events) {
+                if ((ev.nanos() - t0) / 1_000_000_000L == e.getKey()) {
+                    out.append("  <- ").append(ev.description());
+                }
+            }
+            out.append('\n');
+        }
+        return out.toString();
+    }
+
+    /** Writes every answer as CSV (send/answer time relative to the first send, in ms) and the events, for evidence. */
+    public void writeCsv(java.nio.file.Path file) {
+        List<AcquireAnswer> all = answers();
+        long t0 = all.isEmpty() ? 0 : all.get(0).sentNanos();
+        StringBuilder out = new StringBuilder("sent_ms,answered_ms,member,user_id,request_id,cost,status,outcome,kind,error\n");
+        for (AcquireAnswer a : all) {
+            out.append(String.format("%.1f,%.1f,%s,%s,%s,%d,%d,%s,%s,%s%n", (a.sentNanos() - t0) / 1e6,
+                    (a.answeredNanos() - t0) / 1e6, a.member(), a.request().userId(), a.request().requestId(),
+                    a.request().cost(), a.status(), a.outcome(), a.kind(),
+                    a.error() == null ? "" : "\"" + a.error().replace('"', '\'').replace('\n', ' ') + "\""));
+        }
+        for (Event ev : events) {
+            out.append(String.format("# event %.1f ms: %s%n", (ev.nanos() - t0) / 1e6, ev.description()));
+        }
+        try {
+            java.nio.file.Files.createDirectories(file.getParent());
+            java.nio.file.Files.writeString(file, out);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
     /** A one-line summary: counts per kind, and a sample of errors (to read, not to parse). */
     public String summary() {
         Map<AnswerKind, Long> counts = answers.stream().collect(Collectors.groupingBy(AcquireAnswer::kind, Collectors.counting()));

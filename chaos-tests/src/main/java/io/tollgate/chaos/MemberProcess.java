@@ -97,6 +97,8 @@ public final class MemberProcess implements AutoCloseable {
         command.add(settings.java().toString());
         command.add("-Xmx256m");
         command.addAll(List.of(JVM_FLAGS.split(" ")));
+        // GC pauses next to the member's log: a stalled member is then told apart from a starved machine.
+        command.add("-Xlog:gc:file=" + log.resolveSibling(name() + ".gc.log") + "::filecount=0");
         command.add("-Dhazelcast.phone.home.enabled=false");
         command.add("-Dtollgate.chaos.member=" + name());
         command.add("-jar");

@@ -21,6 +21,18 @@ public final class ReportWriter {
         append(settings.report(), settings.longRun(), result);
     }
 
+    /**
+     * Keeps a scenario's evidence next to the report: the whole history as CSV in {@code target/histories/<slug>.csv}
+     * (every answer, and the fault events), and its per-second timeline printed to the build log.
+     */
+    public static Path evidence(ChaosSettings settings, String scenario, History history) {
+        String slug = scenario.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("(^-|-$)", "");
+        Path file = settings.report().getParent().resolve("histories").resolve(slug + ".csv");
+        history.writeCsv(file);
+        System.out.println("CHAOS timeline of " + scenario + " (history: " + file + ")\n" + history.timeline());
+        return file;
+    }
+
     static synchronized void append(Path report, boolean longRun, ScenarioResult result) {
         try {
             Files.createDirectories(report.getParent());

@@ -26,6 +26,7 @@ public final class ScenarioRun {
     private final Duration duration;
     private final History history = new History();
     private int hotCopies;
+    private long hotLimitPerMinute = 1000;
 
     public ScenarioRun(int enterpriseUsers, int freeUsers, int perSecond, Duration duration) {
         for (int i = 0; i < enterpriseUsers; i++) {
@@ -45,6 +46,19 @@ public final class ScenarioRun {
     public ScenarioRun withHotUser(int copies) {
         this.hotCopies = copies;
         return this;
+    }
+
+    /**
+     * Gives the hot user a custom per-minute limit (admin API) below what its share of the load offers, so at a short
+     * run's modest rate the limit checker still has admissions at the limit to judge.
+     */
+    public ScenarioRun withHotLimitPerMinute(long limit) {
+        this.hotLimitPerMinute = limit;
+        return this;
+    }
+
+    public long hotLimitPerMinute() {
+        return hotLimitPerMinute;
     }
 
     public String hotUser() {
@@ -88,13 +102,16 @@ public final class ScenarioRun {
 
     public String load() {
         return perSecond + "/s for " + duration.toSeconds() + " s, " + enterpriseUsers.size() + " enterprise + "
-                + freeUsers.size() + " free users" + (hotCopies > 0 ? ", 1 hot" : "");
+                + freeUsers.size() + " free users" + (hotCopies > 0 ? ", 1 hot (" + hotLimitPerMinute + "/min)" : "");
     }
 
     /** Sets the ENTERPRISE tier on every member's view (waits for it). */
     public void prepare(ClusterHarness cluster) {
         for (String u : enterpriseUsers) {
             cluster.setTier(u, "enterprise");
+        }
+        if (hotCopies > 0 && hotLimitPerMinute != 1000) {
+            cluster.setUserLimit(hotUser(), "minute", hotLimitPerMinute);
         }
     }
 

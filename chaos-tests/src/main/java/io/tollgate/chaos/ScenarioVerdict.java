@@ -45,11 +45,12 @@ public final class ScenarioVerdict {
         return ledger;
     }
 
-    /** Checks FREE users against 10/min and the hot user against 1,000/min; returns the larger share of excess. */
+    /** Checks FREE users against 10/min and the hot user against its per-minute limit; returns the larger share of excess. */
     public double limits() {
         LimitChecker.Result free = LimitChecker.check(run.history(), run.freeUsers(), Duration.ofMinutes(1), 10);
-        LimitChecker.Result hot = LimitChecker.check(run.history(), List.of(run.hotUser()), Duration.ofMinutes(1), 1000);
-        overAdmission = "free +" + free.maxExcess() + "/10, hot +" + hot.maxExcess() + "/1000 (max "
+        long hotLimit = run.hotLimitPerMinute();
+        LimitChecker.Result hot = LimitChecker.check(run.history(), List.of(run.hotUser()), Duration.ofMinutes(1), hotLimit);
+        overAdmission = "free +" + free.maxExcess() + "/10, hot +" + hot.maxExcess() + "/" + hotLimit + " (max "
                 + hot.maxAdmittedPerUser().get(run.hotUser()) + ")";
         return Math.max(free.overAdmissionShareOfLimit(), hot.overAdmissionShareOfLimit());
     }
@@ -103,6 +104,7 @@ public final class ScenarioVerdict {
                 h.count(AnswerKind.ERROR) + h.count(AnswerKind.FAILURE_CLOSED) + h.count(AnswerKind.FAILURE_OPEN),
                 overAdmission, ledger == null ? null : ledger.difference(), recovery, failed.isEmpty(),
                 String.join("; ", all));
+        ReportWriter.evidence(cluster.settings(), scenario, h);
         ReportWriter.append(cluster.settings(), row);
         if (!failed.isEmpty()) {
             throw new AssertionError(scenario + " failed: " + failed + "\n" + h.summary() + "\n" + row.markdownRow());

@@ -146,6 +146,20 @@ public final class TollgateClient {
         return r.status() == 200 ? r.json().path("tier").asText(null) : null;
     }
 
+    /** The user-scope limit of {@code window} as this member reports it (GET /api/rate-limits), or -1. */
+    public long limitOf(String userId, String window) {
+        Response r = send("GET", "/api/rate-limits?user_id=" + encode(userId), null, false);
+        if (r.status() != 200) {
+            return -1;
+        }
+        for (JsonNode l : r.json().path("limits")) {
+            if (window.equals(l.path("window").asText()) && "user".equals(l.path("scope").asText())) {
+                return l.path("limit").asLong();
+            }
+        }
+        return -1;
+    }
+
     public boolean isReady() {
         try {
             return send("GET", "/health/ready", null, false).status() == 200;
@@ -173,6 +187,16 @@ public final class TollgateClient {
             throw new IllegalStateException("ledger totals without 'requests': " + totals);
         }
         return totals.get("requests").asLong();
+    }
+
+    /** The readiness body (200 or 503 alike): owed_operations, ledger backlog and lag. */
+    public JsonNode readiness() {
+        return send("GET", "/health/ready", null, false).json();
+    }
+
+    /** POST /admin/ledger/flush: a flush round on this member now; returns the batches it applied. */
+    public long flushLedger() {
+        return admin("POST", "/admin/ledger/flush", "").path("applied_batches").asLong();
     }
 
     private static ClusterMemberView view(JsonNode m) {

@@ -1,7 +1,6 @@
 package io.tollgate.chaos;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -22,22 +21,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  * counts once. Duration: 20 s by default, 120 s with -Dchaos.long=true.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-@org.junit.jupiter.api.Disabled("waiting for GET /admin/ledger/totals (issue 3 ledger) in the sidecar")
 class LedgerUnderKillTest {
 
     private static final ChaosSettings SETTINGS = ChaosSettings.fromSystemProperties();
     private static ClusterHarness cluster;
 
-    @BeforeAll
-    static void startCluster() {
-        cluster = ClusterHarness.start(SETTINGS, ClusterOptions.defaults().namePrefix("ledger"));
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
-        }
+    /** The {@link SharedCluster}, whole again before each test. */
+    @BeforeEach
+    void wholeCluster() {
+        cluster = SharedCluster.get(SETTINGS);
     }
 
     @Test
@@ -67,7 +59,8 @@ class LedgerUnderKillTest {
     @Order(2)
     void ledgerEqualsAllowedAnswersPerUserAfterKillingAMemberUnderLoad() {
         Duration duration = SETTINGS.duration(Duration.ofSeconds(20), Duration.ofSeconds(120));
-        ScenarioRun run = new ScenarioRun(20, 2, 200, duration);
+        int rate = SETTINGS.rate(100, 200);
+        ScenarioRun run = new ScenarioRun(20, 2, rate, duration);
         run.prepare(cluster);
         int victim = cluster.ownerIndexOf(run.enterpriseUsers().get(0));
         History history = run.run(cluster, (c, h) -> {
@@ -83,16 +76,19 @@ class LedgerUnderKillTest {
         LimitChecker.Result freeLimits = LimitChecker.check(history, run.freeUsers(), Duration.ofMinutes(1), 10);
         AvailabilityChecker.Result availability = AvailabilityChecker.check(history, cluster.options().decisionTimeout());
         boolean pass = ledger.exact() && freeLimits.withinLimit();
+        ReportWriter.evidence(SETTINGS, "ledger exactness, kill -9 one of three", history);
         ReportWriter.append(SETTINGS, new ScenarioResult("ledger exactness, kill -9 one of three", run.load(),
                 "kill -9 member " + victim + " at " + duration.dividedBy(3).toSeconds() + " s",
                 history.count(AnswerKind.ALLOWED), history.count(AnswerKind.DENIED),
                 history.count(AnswerKind.ERROR) + history.count(AnswerKind.FAILURE_CLOSED) + history.count(AnswerKind.FAILURE_OPEN),
                 Long.toString(freeLimits.maxExcess()), ledger.difference(),
                 whole == null ? null : RecoveryClock.recovery(whole, RecoveryClock.lastDisturbance(history, kill)), pass,
-                availability + "; " + ledger.indeterminate() + " indeterminate resolved by retry"));
+                availability + "; " + ledger.indeterminate() + " indeterminate resolved by retry ("
+                        + ledger.resolvedAllowed() + " of them allowed)"
+                        + (ledger.exact() ? "" : "; ledger mismatches: " + ledger.mismatches())));
 
-        assertThat(history.count(AnswerKind.ALLOWED)).as(history.summary()).isGreaterThan(duration.toSeconds() * 100);
         assertThat(ledger.mismatches()).as("per user, ledger total == acquires answered allowed").isEmpty();
+        assertThat(history.count(AnswerKind.ALLOWED)).as(history.summary()).isGreaterThan(duration.toSeconds() * rate / 2);
         assertThat(freeLimits.maxExcess()).as("FREE users never get more than 10 in a minute").isZero();
         assertThat(whole).as("cluster whole again within 30 s").isNotNull();
     }

@@ -1,6 +1,5 @@
 package io.tollgate.chaos;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -22,16 +21,10 @@ class ThreeMemberClusterTest {
     private static final ChaosSettings SETTINGS = ChaosSettings.fromSystemProperties();
     private static ClusterHarness cluster;
 
+    /** The {@link SharedCluster}, whole again (fresh users, so other scenarios' counters do not matter). */
     @BeforeAll
     static void startCluster() {
-        cluster = ClusterHarness.start(SETTINGS, ClusterOptions.defaults().namePrefix("three"));
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
-        }
+        cluster = SharedCluster.get(SETTINGS);
     }
 
     @Test
