@@ -91,6 +91,18 @@ public final class ScenarioVerdict {
         return this;
     }
 
+    /**
+     * A criterion from the issue that Tollgate does not promise on every machine (availability on a
+     * loaded 2-core box under kills): measured and shown in the row ("target missed: ..."), but it does
+     * not fail the test, which guards the invariants (ledger, limits, recovery).
+     */
+    public ScenarioVerdict target(String criterion, boolean holds) {
+        if (!holds) {
+            notes.add(0, "target missed: " + criterion);
+        }
+        return this;
+    }
+
     /** Writes the report row, then throws if any criterion failed. */
     public void reportAndAssert() {
         History h = run.history();
