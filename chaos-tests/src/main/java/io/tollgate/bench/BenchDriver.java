@@ -140,7 +140,32 @@ public final class BenchDriver {
                 member.shutdown();
             }
         }
-        // ===== TOLLGATE: entry-processor call alone and IMap owned entry memory cost per user go here. =====
+        for (int size : options.smoke() ? List.of(1) : List.of(1, 3)) {
+            try (TollgateMembers tollgate = TollgateMembers.start(size)) {
+                String name = "tollgate-hz-" + size + " (UserProcessor submitToKey, embedded member" + (size > 1 ? "s" : "") + ")";
+                for (int level : options.backendLevels()) {
+                    record(ClosedLoop.run("backend", name, users.count(),
+                            BackendWorkloads.tollgateEntryProcessor(tollgate.users(), users), level,
+                            options.warmup(), options.measure()));
+                }
+                if (size == 1) {
+                    TollgateMemory.Result r = TollgateMemory.measure(tollgate.first());
+                    String replay = String.format("%d calls allowed in the replay; next call: %s", r.allowed(), r.nextDecision());
+                    memory.add(new MemoryRow("tollgate (counters + usage book, no operation ids)", r.countersBytes(),
+                            "serialized UserState without RecentOps; " + replay));
+                    memory.add(new MemoryRow("tollgate (entry as the replay left it: " + r.replayIds() + " operation ids kept 60 s)",
+                            r.replayBytes(), "serialized UserState"));
+                    memory.add(new MemoryRow("tollgate (steady 1,000 calls/min: 1,000 operation ids kept 60 s)",
+                            r.steadyBytes(), "serialized UserState, RecentOps topped up to 1,000 ids"));
+                    memory.add(new MemoryRow("tollgate (worst case: operation-id memory full, " + r.worstIds() + " ids)",
+                            r.worstBytes(), "serialized UserState with RecentOps at capacity (tollgate.idempotency.op-capacity)"));
+                    log("tollgate memory per ENTERPRISE user at its limits: " + r);
+                }
+            } catch (Exception e) {
+                note("tollgate-hz-" + size + " backend alone / memory: failed: " + e);
+                e.printStackTrace();
+            }
+        }
     }
 
     private void scale() {

@@ -87,9 +87,15 @@ final class BenchReport {
         }
 
         b.append("\n## Memory per active user (one ENTERPRISE user at its limits)\n\n");
-        b.append("| system | bytes per user | how |\n|---|---:|---|\n");
+        b.append("| system | bytes per user | redis-lua ÷ this | ≤ 1 KB target | how |\n|---|---:|---:|---|---|\n");
+        Optional<Long> redisBytes = memory.stream().filter(r -> r.system().equals("redis-lua"))
+                .map(BenchDriver.MemoryRow::bytesPerUser).findFirst();
         for (BenchDriver.MemoryRow r : memory) {
-            b.append(String.format(Locale.ROOT, "| %s | %,d | %s |%n", r.system(), r.bytesPerUser(), r.detail()));
+            String ratio = redisBytes.filter(x -> r.bytesPerUser() > 0)
+                    .map(x -> String.format(Locale.ROOT, "%.0f×", (double) x / r.bytesPerUser())).orElse("");
+            b.append(String.format(Locale.ROOT, "| %s | %,d | %s | %s | %s |%n", r.system(), r.bytesPerUser(), ratio,
+                    r.system().startsWith("tollgate") ? (r.bytesPerUser() <= 1024 ? "met" : "missed") : "",
+                    r.detail()));
         }
 
         b.append("\n## Scale: distinct active users\n\n");
