@@ -25,6 +25,11 @@ public final class BenchDriver {
     private final List<Measurement> measurements = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
     private final List<MemoryRow> memory = new ArrayList<>();
+    private final List<LedgerRow> ledger = new ArrayList<>();
+
+    /** The ledger's PostgreSQL writes over one measured point (warm-up included: same load). */
+    record LedgerRow(String point, String rate) {
+    }
 
     /** Bytes per active user in one system, with how it was measured. */
     record MemoryRow(String system, long bytesPerUser, String detail) {
@@ -53,7 +58,7 @@ public final class BenchDriver {
         }
         driver.notes.add("Load average (1/5/15 min) at end: " + Machine.loadAverage() + ".");
         driver.notes.add(String.format("Driver wall time: %.0f s.", (System.nanoTime() - start) / 1e9));
-        new BenchReport(Machine.describe(), options, driver.measurements, driver.memory, driver.notes).write();
+        new BenchReport(Machine.describe(), options, driver.measurements, driver.memory, driver.ledger, driver.notes).write();
         System.out.println("bench results in " + options.out().toAbsolutePath());
         System.exit(0);
     }
@@ -90,9 +95,11 @@ public final class BenchDriver {
                 List<InetSocketAddress> endpoints = system.start();
                 system.prepareUsers(users);
                 for (int level : options.levels()) {
+                    TollgateSystem.LedgerActivity ledgerStart = ledgerBefore(system);
                     Measurement m = ClosedLoop.run("http", system.name(), users.count(),
                             new HttpAcquireWorkload(endpoints, users), level, options.warmup(), options.measure());
                     record(m);
+                    ledgerAfter(system, ledgerStart, system.name() + " HTTP c=" + level);
                 }
             } catch (Exception e) {
                 note(name + ": failed: " + e);
@@ -185,22 +192,46 @@ public final class BenchDriver {
                 for (long count : options.scaleUsers()) {
                     UserPopulation users = new UserPopulation("s" + count + "-", count);
                     long t0 = System.nanoTime();
+                    system.prepareUsers(users);
                     long active = system.prefill(users, options.prefillSeconds());
                     String how = active < 0 ? "not prefilled (only users the load touches are active)"
-                            : String.format("%d of %d users made active in %.1f s", active, count, (System.nanoTime() - t0) / 1e9);
+                            : String.format("%d of %d users registered and made active in %.1f s", active, count,
+                            (System.nanoTime() - t0) / 1e9);
                     note("scale " + system.name() + " " + count + " users: " + how);
-                    if (active < 0 && count <= options.users()) {
-                        system.prepareUsers(users);
-                    } else if (active < 0) {
-                        note("scale " + system.name() + " " + count + " users: users left at the default tier (too many to register)");
-                    }
+                    TollgateSystem.LedgerActivity ledgerStart = ledgerBefore(system);
                     record(ClosedLoop.run("scale", system.name(), count, new HttpAcquireWorkload(endpoints, users),
                             options.scaleConcurrency(), options.warmup(), options.measure()));
+                    ledgerAfter(system, ledgerStart, "scale " + system.name() + " " + count + " users c=" + options.scaleConcurrency());
                 }
             } catch (Exception e) {
                 note("scale " + name + ": failed: " + e);
                 e.printStackTrace();
             }
+        }
+    }
+
+    /** Snapshot of the ledger's database activity before a point (Tollgate only; null otherwise). */
+    private TollgateSystem.LedgerActivity ledgerBefore(SystemUnderTest system) {
+        if (system instanceof TollgateSystem t) {
+            try {
+                return t.ledgerActivity();
+            } catch (Exception e) {
+                note(system.name() + ": ledger activity unreadable: " + e);
+            }
+        }
+        return null;
+    }
+
+    private void ledgerAfter(SystemUnderTest system, TollgateSystem.LedgerActivity before, String point) {
+        if (before == null || !(system instanceof TollgateSystem t)) {
+            return;
+        }
+        try {
+            String rate = t.ledgerActivity().rateSince(before);
+            ledger.add(new LedgerRow(point, rate));
+            log("ledger " + point + ": " + rate);
+        } catch (Exception e) {
+            note(system.name() + ": ledger activity unreadable: " + e);
         }
     }
 

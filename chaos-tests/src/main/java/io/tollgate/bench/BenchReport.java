@@ -18,14 +18,16 @@ final class BenchReport {
     private final BenchOptions options;
     private final List<Measurement> measurements;
     private final List<BenchDriver.MemoryRow> memory;
+    private final List<BenchDriver.LedgerRow> ledger;
     private final List<String> notes;
 
     BenchReport(Machine machine, BenchOptions options, List<Measurement> measurements,
-                List<BenchDriver.MemoryRow> memory, List<String> notes) {
+                List<BenchDriver.MemoryRow> memory, List<BenchDriver.LedgerRow> ledger, List<String> notes) {
         this.machine = machine;
         this.options = options;
         this.measurements = measurements;
         this.memory = memory;
+        this.ledger = ledger;
         this.notes = notes;
     }
 
@@ -109,6 +111,13 @@ final class BenchReport {
         }
         b.append("\n\"vs 1k users\" is the cost per decision relative to the smallest population (1.00 = flat).\n");
 
+        b.append("\n## Ledger writes to PostgreSQL (Tollgate)\n\n");
+        b.append("From pg_stat_database of the sidecars' database (xact_commit; tup_inserted + tup_updated) and the ")
+                .append("members' flush rounds (GET /admin/ledger/status), over warm-up + measurement of each point.\n\n");
+        b.append("| point | writes |\n|---|---|\n");
+        for (BenchDriver.LedgerRow r : ledger) {
+            b.append("| ").append(r.point()).append(" | ").append(r.rate()).append(" |\n");
+        }
         b.append("\n## Core algorithm alone (JMH)\n\n");
         if (jmh.isEmpty()) {
             b.append("No JMH results (run through bench.sh).\n");
