@@ -164,14 +164,16 @@ public final class BenchDriver {
                 if (size == 1) {
                     TollgateMemory.Result r = TollgateMemory.measure(tollgate.first());
                     String replay = String.format("%d calls allowed in the replay; next call: %s", r.allowed(), r.nextDecision());
+                    String cost = "; Hazelcast owned entry memory cost in a BINARY map (key + value + record, as the bucket4j row): ";
                     memory.add(new MemoryRow("tollgate (counters + usage book, no operation ids)", r.countersBytes(),
-                            "serialized UserState without RecentOps; " + replay));
+                            "serialized UserState without RecentOps" + cost + r.binaryEntryCosts().get(0) + "; " + replay));
                     memory.add(new MemoryRow("tollgate (entry as the replay left it: " + r.replayIds() + " operation ids kept 60 s)",
-                            r.replayBytes(), "serialized UserState"));
+                            r.replayBytes(), "serialized UserState" + cost + r.binaryEntryCosts().get(1)));
                     memory.add(new MemoryRow("tollgate (steady 1,000 calls/min: 1,000 operation ids kept 60 s)",
-                            r.steadyBytes(), "serialized UserState, RecentOps topped up to 1,000 ids"));
+                            r.steadyBytes(), "serialized UserState, RecentOps topped up to 1,000 ids" + cost + r.binaryEntryCosts().get(2)));
                     memory.add(new MemoryRow("tollgate (worst case: operation-id memory full, " + r.worstIds() + " ids)",
-                            r.worstBytes(), "serialized UserState with RecentOps at capacity (tollgate.idempotency.op-capacity)"));
+                            r.worstBytes(), "serialized UserState with RecentOps at capacity (tollgate.idempotency.op-capacity)"
+                            + cost + r.binaryEntryCosts().get(3)));
                     log("tollgate memory per ENTERPRISE user at its limits: " + r);
                 }
             } catch (Exception e) {

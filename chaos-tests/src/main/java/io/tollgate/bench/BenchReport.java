@@ -114,7 +114,7 @@ final class BenchReport {
         b.append("\n## Ledger writes to PostgreSQL (Tollgate)\n\n");
         b.append("From pg_stat_database of the sidecars' database (xact_commit; tup_inserted + tup_updated) and the ")
                 .append("members' flush rounds (GET /admin/ledger/status), over warm-up + measurement of each point.\n\n");
-        b.append("| point | writes |\n|---|---|\n");
+        b.append("| point | database activity (transactions include reads: policy and ledger look-ups of users not yet cached) |\n|---|---|\n");
         for (BenchDriver.LedgerRow r : ledger) {
             b.append("| ").append(r.point()).append(" | ").append(r.rate()).append(" |\n");
         }

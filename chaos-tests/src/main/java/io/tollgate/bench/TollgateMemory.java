@@ -40,7 +40,7 @@ final class TollgateMemory {
      * @param worstBytes     the entry with the operation-id memory at capacity
      */
     record Result(long countersBytes, long replayBytes, int replayIds, long steadyBytes, long worstBytes, int worstIds,
-                  long allowed, String nextDecision) {
+                  long allowed, String nextDecision, java.util.List<Long> binaryEntryCosts) {
     }
 
     private TollgateMemory() {
@@ -99,7 +99,28 @@ final class TollgateMemory {
             full = full.with(random.nextLong(), RecentOps.APPLIED, end, memory.horizonMillis(), memory.capacity());
         }
         UserState worst = new UserState(state.counters(), state.usage(), full);
+        List<Long> costs = new ArrayList<>();
+        for (UserState s : List.of(new UserState(state.counters(), state.usage(), RecentOps.empty()), state,
+                new UserState(state.counters(), state.usage(), steady), worst)) {
+            costs.add(binaryEntryCost(member, s));
+        }
         return new Result(counters, sustained, sustainedIds, steadyBytes, ss.toData(worst).totalSize(), full.size(),
-                allowed, nextDecision);
+                allowed, nextDecision, costs);
+    }
+
+    /**
+     * Hazelcast's own accounting of one entry (key + serialized value + record) in a BINARY map, the
+     * same figure the Bucket4j row reports; the users map is OBJECT format, for which Hazelcast
+     * reports no cost.
+     */
+    private static long binaryEntryCost(HazelcastInstance member, UserState state) {
+        String name = "bench-memory-binary-" + System.nanoTime();
+        member.getConfig().addMapConfig(new com.hazelcast.config.MapConfig(name)
+                .setInMemoryFormat(com.hazelcast.config.InMemoryFormat.BINARY).setBackupCount(0));
+        com.hazelcast.map.IMap<String, UserState> map = member.getMap(name);
+        map.set("memory-enterprise", state);
+        long cost = map.getLocalMapStats().getOwnedEntryMemoryCost();
+        map.destroy();
+        return cost;
     }
 }
