@@ -203,7 +203,7 @@ public final class BenchDriver {
                     system.prepareUsers(users);
                     long active = system.prefill(users, options.prefillSeconds());
                     String how = active < 0 ? "not prefilled (only users the load touches are active)"
-                            : String.format("%d of %d users registered and made active in %.1f s", active, count,
+                            : String.format("%d of %d users made active in %.1f s (Tollgate: registered by SQL first)", active, count,
                             (System.nanoTime() - t0) / 1e9);
                     note("scale " + system.name() + " " + count + " users: " + how);
                     TollgateSystem.LedgerActivity ledgerStart = ledgerBefore(system);
