@@ -97,7 +97,7 @@ public final class BenchDriver {
                 // Every system starts the sweep with all its users active, so no system pays first-call
                 // costs (Tollgate: policy and ledger look-ups of a new user) inside the measured points.
                 long t0 = System.nanoTime();
-                long active = system.prefill(users, options.prefillSeconds());
+                long active = prefill(system, users);
                 note(String.format("%s: %s of %d users made active before the sweep (%.1f s)", system.name(),
                         active < 0 ? "none" : Long.toString(active), users.count(), (System.nanoTime() - t0) / 1e9));
                 for (int level : options.levels()) {
@@ -201,7 +201,7 @@ public final class BenchDriver {
                     UserPopulation users = new UserPopulation("s" + count + "-", count);
                     long t0 = System.nanoTime();
                     system.prepareUsers(users);
-                    long active = system.prefill(users, options.prefillSeconds());
+                    long active = prefill(system, users);
                     String how = active < 0 ? "not prefilled (only users the load touches are active)"
                             : String.format("%d of %d users made active in %.1f s (Tollgate: registered by SQL first)", active, count,
                             (System.nanoTime() - t0) / 1e9);
@@ -215,6 +215,19 @@ public final class BenchDriver {
                 note("scale " + name + ": failed: " + e);
                 e.printStackTrace();
             }
+        }
+    }
+
+    /**
+     * A failed prefill (e.g. a Tollgate build whose members refuse Hazelcast clients) leaves the users
+     * cold instead of dropping the whole system from the run; the note says so.
+     */
+    private long prefill(SystemUnderTest system, UserPopulation users) {
+        try {
+            return system.prefill(users, options.prefillSeconds());
+        } catch (Exception e) {
+            note(system.name() + ": prefill of " + users.count() + " users failed, they start cold: " + e);
+            return -1;
         }
     }
 
