@@ -4,8 +4,8 @@
 # exists; backends alone; memory per user; scale). Results: chaos-tests/target/bench/
 #   results.md, results.csv, throughput.png, latency.png, p99.png, logs/
 # Usage: bash chaos-tests/bench.sh [--smoke] [driver options, e.g. --systems floor,redis --levels 1,16]
-# --smoke finishes in well under a minute (CI keeps the command working with it); the full run takes
-# about 10 minutes on a 2-core machine.
+# --smoke takes about a minute (CI keeps the command working with it); the full run takes about
+# 15 minutes on a 2-core machine (the scale prefills are bounded at 45 s each).
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"

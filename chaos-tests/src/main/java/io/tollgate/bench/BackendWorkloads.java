@@ -1,13 +1,22 @@
 package io.tollgate.bench;
 
+import com.hazelcast.map.IMap;
 import io.github.bucket4j.ConsumptionProbe;
+import io.tollgate.cluster.UserProcessor;
+import io.tollgate.core.Decision;
+import io.tollgate.core.UserPolicy;
+import io.tollgate.core.UserRules;
+import io.tollgate.core.UserState;
+
+import java.util.Map;
 
 import java.util.SplittableRandom;
 
 /**
  * The backends alone, without HTTP, driven by the same closed loop: the Redis script through jedis
  * (one pooled connection per worker) and Bucket4j's {@code tryConsume} on an embedded member in the
- * driver's JVM. Tollgate's entry-processor call joins here once the cluster adapter exists.
+ * driver's JVM, and Tollgate's acquire entry processor on Tollgate's own members embedded in the
+ * driver's JVM ({@link TollgateMembers}).
  */
 final class BackendWorkloads {
 
@@ -31,9 +40,27 @@ final class BackendWorkloads {
         };
     }
 
-    // ===== TOLLGATE ENTRY-PROCESSOR CALL =====
-    // When the cluster adapter lands: start one embedded Tollgate member in this JVM (the adapter's
-    // own start-up class), and return a Workload whose caller runs the same call the acquire route
-    // makes (map.executeOnKey(user, <the acquire entry processor>)), mapping allowed -> 200 and
-    // denied -> 429, then list it in BenchDriver#backendsAlone.
+    /**
+     * Tollgate's entry-processor call, the one the acquire route makes after its policy look-up:
+     * {@code users.submitToKey(user, new UserProcessor(acquire, ACQUIRE, memory))} with the
+     * ENTERPRISE limits, quota and billing cycle, and a fresh random operation id per call (a call
+     * without request_id). Allowed maps to 200, anything else to 429.
+     */
+    static Workload tollgateEntryProcessor(IMap<String, UserState> map, UserPopulation users) {
+        UserPolicy policy = new UserPolicy("bench", BenchLimits.TIER, 1.0, Map.of(), Map.of(), null, 1, "UTC");
+        var limits = policy.limitsFor(API);
+        var quota = policy.quota();
+        var cycle = policy.billingCycle();
+        return worker -> {
+            SplittableRandom random = new SplittableRandom(worker * 31L + 11);
+            return () -> {
+                UserRules.Acquire acquire = new UserRules.Acquire(random.nextLong(), API, 1, limits, quota, cycle, false, Long.MAX_VALUE);
+                Decision d = map.submitToKey(users.pick(random),
+                        new UserProcessor(acquire, UserProcessor.ACQUIRE, UserRules.Memory.DEFAULT)).toCompletableFuture().join();
+                return d.allowed() ? 200 : 429;
+            };
+        };
+    }
+
+    static final String API = "bench-api";
 }

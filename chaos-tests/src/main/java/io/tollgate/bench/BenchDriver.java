@@ -25,6 +25,11 @@ public final class BenchDriver {
     private final List<Measurement> measurements = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
     private final List<MemoryRow> memory = new ArrayList<>();
+    private final List<LedgerRow> ledger = new ArrayList<>();
+
+    /** The ledger's PostgreSQL writes over one measured point (warm-up included: same load). */
+    record LedgerRow(String point, String rate) {
+    }
 
     /** Bytes per active user in one system, with how it was measured. */
     record MemoryRow(String system, long bytesPerUser, String detail) {
@@ -53,7 +58,7 @@ public final class BenchDriver {
         }
         driver.notes.add("Load average (1/5/15 min) at end: " + Machine.loadAverage() + ".");
         driver.notes.add(String.format("Driver wall time: %.0f s.", (System.nanoTime() - start) / 1e9));
-        new BenchReport(Machine.describe(), options, driver.measurements, driver.memory, driver.notes).write();
+        new BenchReport(Machine.describe(), options, driver.measurements, driver.memory, driver.ledger, driver.notes).write();
         System.out.println("bench results in " + options.out().toAbsolutePath());
         System.exit(0);
     }
@@ -89,10 +94,18 @@ public final class BenchDriver {
                 log("starting " + system.name());
                 List<InetSocketAddress> endpoints = system.start();
                 system.prepareUsers(users);
+                // Every system starts the sweep with all its users active, so no system pays first-call
+                // costs (Tollgate: policy and ledger look-ups of a new user) inside the measured points.
+                long t0 = System.nanoTime();
+                long active = prefill(system, users);
+                note(String.format("%s: %s of %d users made active before the sweep (%.1f s)", system.name(),
+                        active < 0 ? "none" : Long.toString(active), users.count(), (System.nanoTime() - t0) / 1e9));
                 for (int level : options.levels()) {
+                    TollgateSystem.LedgerActivity ledgerStart = ledgerBefore(system);
                     Measurement m = ClosedLoop.run("http", system.name(), users.count(),
                             new HttpAcquireWorkload(endpoints, users), level, options.warmup(), options.measure());
                     record(m);
+                    ledgerAfter(system, ledgerStart, system.name() + " HTTP c=" + level);
                 }
             } catch (Exception e) {
                 note(name + ": failed: " + e);
@@ -140,7 +153,34 @@ public final class BenchDriver {
                 member.shutdown();
             }
         }
-        // ===== TOLLGATE: entry-processor call alone and IMap owned entry memory cost per user go here. =====
+        for (int size : options.smoke() ? List.of(1) : List.of(1, 3)) {
+            try (TollgateMembers tollgate = TollgateMembers.start(size)) {
+                String name = "tollgate-hz-" + size + " (UserProcessor submitToKey, embedded member" + (size > 1 ? "s" : "") + ")";
+                for (int level : options.backendLevels()) {
+                    record(ClosedLoop.run("backend", name, users.count(),
+                            BackendWorkloads.tollgateEntryProcessor(tollgate.users(), users), level,
+                            options.warmup(), options.measure()));
+                }
+                if (size == 1) {
+                    TollgateMemory.Result r = TollgateMemory.measure(tollgate.first());
+                    String replay = String.format("%d calls allowed in the replay; next call: %s", r.allowed(), r.nextDecision());
+                    String cost = "; Hazelcast owned entry memory cost in a BINARY map (key + value + record, as the bucket4j row): ";
+                    memory.add(new MemoryRow("tollgate (counters + usage book, no operation ids)", r.countersBytes(),
+                            "serialized UserState without RecentOps" + cost + r.binaryEntryCosts().get(0) + "; " + replay));
+                    memory.add(new MemoryRow("tollgate (entry as the replay left it: " + r.replayIds() + " operation ids kept 60 s)",
+                            r.replayBytes(), "serialized UserState" + cost + r.binaryEntryCosts().get(1)));
+                    memory.add(new MemoryRow("tollgate (steady 1,000 calls/min: 1,000 operation ids kept 60 s)",
+                            r.steadyBytes(), "serialized UserState, RecentOps topped up to 1,000 ids" + cost + r.binaryEntryCosts().get(2)));
+                    memory.add(new MemoryRow("tollgate (worst case: operation-id memory full, " + r.worstIds() + " ids)",
+                            r.worstBytes(), "serialized UserState with RecentOps at capacity (tollgate.idempotency.op-capacity)"
+                            + cost + r.binaryEntryCosts().get(3)));
+                    log("tollgate memory per ENTERPRISE user at its limits: " + r);
+                }
+            } catch (Exception e) {
+                note("tollgate-hz-" + size + " backend alone / memory: failed: " + e);
+                e.printStackTrace();
+            }
+        }
     }
 
     private void scale() {
@@ -160,22 +200,59 @@ public final class BenchDriver {
                 for (long count : options.scaleUsers()) {
                     UserPopulation users = new UserPopulation("s" + count + "-", count);
                     long t0 = System.nanoTime();
-                    long active = system.prefill(users, options.prefillSeconds());
+                    system.prepareUsers(users);
+                    long active = prefill(system, users);
                     String how = active < 0 ? "not prefilled (only users the load touches are active)"
-                            : String.format("%d of %d users made active in %.1f s", active, count, (System.nanoTime() - t0) / 1e9);
+                            : String.format("%d of %d users made active in %.1f s (Tollgate: registered by SQL first)", active, count,
+                            (System.nanoTime() - t0) / 1e9);
                     note("scale " + system.name() + " " + count + " users: " + how);
-                    if (active < 0 && count <= options.users()) {
-                        system.prepareUsers(users);
-                    } else if (active < 0) {
-                        note("scale " + system.name() + " " + count + " users: users left at the default tier (too many to register)");
-                    }
+                    TollgateSystem.LedgerActivity ledgerStart = ledgerBefore(system);
                     record(ClosedLoop.run("scale", system.name(), count, new HttpAcquireWorkload(endpoints, users),
                             options.scaleConcurrency(), options.warmup(), options.measure()));
+                    ledgerAfter(system, ledgerStart, "scale " + system.name() + " " + count + " users c=" + options.scaleConcurrency());
                 }
             } catch (Exception e) {
                 note("scale " + name + ": failed: " + e);
                 e.printStackTrace();
             }
+        }
+    }
+
+    /**
+     * A failed prefill (e.g. a Tollgate build whose members refuse Hazelcast clients) leaves the users
+     * cold instead of dropping the whole system from the run; the note says so.
+     */
+    private long prefill(SystemUnderTest system, UserPopulation users) {
+        try {
+            return system.prefill(users, options.prefillSeconds());
+        } catch (Exception e) {
+            note(system.name() + ": prefill of " + users.count() + " users failed, they start cold: " + e);
+            return -1;
+        }
+    }
+
+    /** Snapshot of the ledger's database activity before a point (Tollgate only; null otherwise). */
+    private TollgateSystem.LedgerActivity ledgerBefore(SystemUnderTest system) {
+        if (system instanceof TollgateSystem t) {
+            try {
+                return t.ledgerActivity();
+            } catch (Exception e) {
+                note(system.name() + ": ledger activity unreadable: " + e);
+            }
+        }
+        return null;
+    }
+
+    private void ledgerAfter(SystemUnderTest system, TollgateSystem.LedgerActivity before, String point) {
+        if (before == null || !(system instanceof TollgateSystem t)) {
+            return;
+        }
+        try {
+            String rate = t.ledgerActivity().rateSince(before);
+            ledger.add(new LedgerRow(point, rate));
+            log("ledger " + point + ": " + rate);
+        } catch (Exception e) {
+            note(system.name() + ": ledger activity unreadable: " + e);
         }
     }
 

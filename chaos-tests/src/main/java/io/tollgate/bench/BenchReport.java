@@ -18,14 +18,16 @@ final class BenchReport {
     private final BenchOptions options;
     private final List<Measurement> measurements;
     private final List<BenchDriver.MemoryRow> memory;
+    private final List<BenchDriver.LedgerRow> ledger;
     private final List<String> notes;
 
     BenchReport(Machine machine, BenchOptions options, List<Measurement> measurements,
-                List<BenchDriver.MemoryRow> memory, List<String> notes) {
+                List<BenchDriver.MemoryRow> memory, List<BenchDriver.LedgerRow> ledger, List<String> notes) {
         this.machine = machine;
         this.options = options;
         this.measurements = measurements;
         this.memory = memory;
+        this.ledger = ledger;
         this.notes = notes;
     }
 
@@ -87,9 +89,15 @@ final class BenchReport {
         }
 
         b.append("\n## Memory per active user (one ENTERPRISE user at its limits)\n\n");
-        b.append("| system | bytes per user | how |\n|---|---:|---|\n");
+        b.append("| system | bytes per user | redis-lua ÷ this | ≤ 1 KB target | how |\n|---|---:|---:|---|---|\n");
+        Optional<Long> redisBytes = memory.stream().filter(r -> r.system().equals("redis-lua"))
+                .map(BenchDriver.MemoryRow::bytesPerUser).findFirst();
         for (BenchDriver.MemoryRow r : memory) {
-            b.append(String.format(Locale.ROOT, "| %s | %,d | %s |%n", r.system(), r.bytesPerUser(), r.detail()));
+            String ratio = redisBytes.filter(x -> r.bytesPerUser() > 0)
+                    .map(x -> String.format(Locale.ROOT, "%.0f×", (double) x / r.bytesPerUser())).orElse("");
+            b.append(String.format(Locale.ROOT, "| %s | %,d | %s | %s | %s |%n", r.system(), r.bytesPerUser(), ratio,
+                    r.system().startsWith("tollgate") ? (r.bytesPerUser() <= 1024 ? "met" : "missed") : "",
+                    r.detail()));
         }
 
         b.append("\n## Scale: distinct active users\n\n");
@@ -103,6 +111,13 @@ final class BenchReport {
         }
         b.append("\n\"vs 1k users\" is the cost per decision relative to the smallest population (1.00 = flat).\n");
 
+        b.append("\n## Ledger writes to PostgreSQL (Tollgate)\n\n");
+        b.append("From pg_stat_database of the sidecars' database (xact_commit; tup_inserted + tup_updated) and the ")
+                .append("members' flush rounds (GET /admin/ledger/status), over warm-up + measurement of each point.\n\n");
+        b.append("| point | database activity (transactions include reads: policy and ledger look-ups of users not yet cached) |\n|---|---|\n");
+        for (BenchDriver.LedgerRow r : ledger) {
+            b.append("| ").append(r.point()).append(" | ").append(r.rate()).append(" |\n");
+        }
         b.append("\n## Core algorithm alone (JMH)\n\n");
         if (jmh.isEmpty()) {
             b.append("No JMH results (run through bench.sh).\n");

@@ -63,12 +63,17 @@ final class ClosedLoop {
         long allowed = 0;
         long denied = 0;
         long errors = 0;
+        java.util.TreeMap<Integer, Long> errorStatuses = new java.util.TreeMap<>();
         for (Worker w : workers) {
+            w.errorStatuses.forEach((k, v) -> errorStatuses.merge(k, v, Long::sum));
             total.add(w.histogram);
             allowed += w.allowed;
             denied += w.denied;
             errors += w.errors;
             w.caller.close();
+        }
+        if (!errorStatuses.isEmpty()) {
+            System.out.println("[bench] " + system + " c=" + concurrency + " error statuses (-1 = exception): " + errorStatuses);
         }
         double seconds = (end - begin) / 1e9;
         long calls = total.getTotalCount();
@@ -85,6 +90,8 @@ final class ClosedLoop {
         long allowed;
         long denied;
         long errors;
+        /** Count per status of the errors (-1: an exception), to tell a 503 decision timeout from a broken connection. */
+        final java.util.TreeMap<Integer, Long> errorStatuses = new java.util.TreeMap<>();
         volatile boolean answered;
 
         Worker(Workload.Caller caller, AtomicInteger phase, CountDownLatch started) {
@@ -115,6 +122,7 @@ final class ClosedLoop {
                         denied++;
                     } else {
                         errors++;
+                        errorStatuses.merge(status, 1L, Long::sum);
                     }
                 }
                 if (status == -1) {

@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
  * Tollgate itself, {@code members} sidecars started with {@code java -jar app/target/tollgate.jar}
  * and the environment of the contract (free ports, loopback, one cluster), each awaited on its
  * {@code TOLLGATE READY http=<port> cluster=<port>} line and then on {@code GET /health/ready} = 200.
- * Benchmark users are made ENTERPRISE through {@code PUT /admin/users/{id}} (unknown users are FREE).
+ * Benchmark users are made ENTERPRISE by their {@code user_policy} rows (unknown users are FREE).
  *
  * <p>The database: all members share one PostgreSQL (policies live there), by default an embedded
  * one the driver starts on a free port; set {@code TOLLGATE_BENCH_DB_URL} (+ {@code _USER}/{@code
@@ -40,6 +40,11 @@ final class TollgateSystem implements SystemUnderTest {
     private final List<ChildProcess> processes = new ArrayList<>();
     private final List<InetSocketAddress> endpoints = new ArrayList<>();
     private io.zonky.test.db.postgres.embedded.EmbeddedPostgres postgres;
+    private String dbUrl;
+    private String dbUser;
+    private String dbPassword;
+    private String clusterName;
+    private final List<Integer> clusterPorts = new ArrayList<>();
 
     TollgateSystem(Path jar, int members, Path logDir) {
         this.jar = jar;
@@ -58,15 +63,14 @@ final class TollgateSystem implements SystemUnderTest {
 
     @Override
     public List<InetSocketAddress> start() throws Exception {
-        List<Integer> clusterPorts = new ArrayList<>();
         for (int i = 0; i < members; i++) {
             clusterPorts.add(FreePorts.next());
         }
         String memberList = String.join(",", clusterPorts.stream().map(p -> "127.0.0.1:" + p).toList());
-        String clusterName = "tollgate-bench-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
-        String dbUrl = System.getenv("TOLLGATE_BENCH_DB_URL");
-        String dbUser = System.getenv().getOrDefault("TOLLGATE_BENCH_DB_USER", "");
-        String dbPassword = System.getenv().getOrDefault("TOLLGATE_BENCH_DB_PASSWORD", "");
+        clusterName = "tollgate-bench-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
+        dbUrl = System.getenv("TOLLGATE_BENCH_DB_URL");
+        dbUser = System.getenv().getOrDefault("TOLLGATE_BENCH_DB_USER", "");
+        dbPassword = System.getenv().getOrDefault("TOLLGATE_BENCH_DB_PASSWORD", "");
         if (dbUrl == null || dbUrl.isBlank()) {
             Path dir = logDir.resolve(name() + "-postgres");
             Files.createDirectories(dir);
@@ -88,8 +92,14 @@ final class TollgateSystem implements SystemUnderTest {
             env.put("TOLLGATE_DB_URL", dbUrl);
             env.put("TOLLGATE_DB_USER", dbUser);
             env.put("TOLLGATE_DB_PASSWORD", dbPassword);
-            List<String> cmd = List.of(JvmLauncher.java(), JvmLauncher.HEAP, "-XX:+UseG1GC",
-                    "-Dhazelcast.phone.home.enabled=false", "-jar", jar.toAbsolutePath().toString());
+            List<String> cmd = new ArrayList<>(List.of(JvmLauncher.java(), JvmLauncher.HEAP, "-XX:+UseG1GC",
+                    "-Dhazelcast.phone.home.enabled=false"));
+            // e.g. BENCH_TOLLGATE_JVM_OPTS="-XX:StartFlightRecording=filename=/tmp/t.jfr,settings=profile" to profile
+            String extra = System.getenv().getOrDefault("BENCH_TOLLGATE_JVM_OPTS", "").trim();
+            if (!extra.isEmpty()) {
+                cmd.addAll(List.of(extra.replace("{member}", Integer.toString(i)).split("\\s+")));
+            }
+            cmd.addAll(List.of("-jar", jar.toAbsolutePath().toString()));
             processes.add(ChildProcess.start(name() + "-" + i, cmd, env, READY, logDir).terminatedBySignal());
         }
         for (ChildProcess p : processes) {
@@ -123,45 +133,154 @@ final class TollgateSystem implements SystemUnderTest {
         }
     }
 
-    /** PUT /admin/users/{id} {"tier":"enterprise"} for every benchmark user, 4 at a time, retried on 5xx. */
+    /**
+     * Registers every benchmark user as ENTERPRISE with one set-based INSERT into {@code user_policy}
+     * (the row {@code PUT /admin/users/{id} {"tier":"enterprise"}} writes; a million admin calls would
+     * take longer than the whole benchmark). Runs before any load touches these users, so no member
+     * has cached their default (FREE) policy yet.
+     */
     @Override
     public void prepareUsers(UserPopulation users) throws Exception {
-        try (HttpClient client = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(4)).build();
-             ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<?>> pending = new ArrayList<>();
-            for (long i = 0; i < users.count(); i++) {
-                String user = users.name(i);
-                InetSocketAddress e = endpoints.get((int) (i % endpoints.size()));
-                pending.add(pool.submit(() -> {
-                    HttpRequest put = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + e.getPort() + "/admin/users/" + user))
-                            .header("Authorization", "Bearer " + ADMIN_TOKEN)
-                            .header("Content-Type", "application/json")
-                            .PUT(HttpRequest.BodyPublishers.ofString("{\"tier\":\"" + BenchLimits.TIER.wireName() + "\"}"))
-                            .build();
-                    int status = 0;
-                    for (int attempt = 0; attempt < 5 && status / 100 != 2; attempt++) {
-                        status = client.send(put, HttpResponse.BodyHandlers.discarding()).statusCode();
-                        if (status / 100 != 2) {
-                            Thread.sleep(200L << attempt); // its database pool is small: back off
-                        }
-                    }
-                    if (status / 100 != 2) {
-                        throw new IllegalStateException("PUT /admin/users/" + user + " answered " + status);
-                    }
-                    return null;
-                }));
-                if (pending.size() >= 4) {
-                    for (Future<?> f : pending) {
-                        f.get();
-                    }
-                    pending.clear();
-                }
-            }
-            for (Future<?> f : pending) {
-                f.get();
-            }
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(dbUrl, dbUser, dbPassword);
+             java.sql.PreparedStatement insert = c.prepareStatement("""
+                     INSERT INTO user_policy (user_id, tier)
+                     SELECT ? || g, ? FROM generate_series(0::bigint, ?::bigint) g
+                     ON CONFLICT (user_id) DO UPDATE SET tier = EXCLUDED.tier""")) {
+            insert.setString(1, users.prefix());
+            insert.setString(2, BenchLimits.TIER.wireName());
+            insert.setLong(3, users.count() - 1);
+            insert.executeUpdate();
         }
     }
+
+    /**
+     * Makes users active without HTTP: a Hazelcast client of the sidecars' cluster runs the sidecar's
+     * own acquire entry processor ({@code UserProcessor}, ENTERPRISE limits, a random operation id)
+     * once per user, and fills the policy cache with the policy the user's row gives, as the
+     * sidecar's PolicyStore does after its first miss. Each user then holds exactly
+     * what one earlier acquire would have left: an entry with counts and unflushed usage (which the
+     * ledger flushes), and a cached policy (batches of 1,000). Bounded by {@code seconds}; 256 calls in flight.
+     */
+    @Override
+    public long prefill(UserPopulation users, long seconds) throws Exception {
+        com.hazelcast.client.config.ClientConfig config = new com.hazelcast.client.config.ClientConfig();
+        config.setClusterName(clusterName);
+        config.setProperty("hazelcast.logging.type", "jdk");
+        config.setProperty("hazelcast.phone.home.enabled", "false");
+        clusterPorts.forEach(p -> config.getNetworkConfig().addAddress("127.0.0.1:" + p));
+        io.tollgate.cluster.ValueSerializers.register(config.getSerializationConfig());
+        com.hazelcast.core.HazelcastInstance client = com.hazelcast.client.HazelcastClient.newHazelcastClient(config);
+        try {
+            com.hazelcast.map.IMap<String, io.tollgate.core.UserState> map = client.getMap(io.tollgate.cluster.ClusterMember.USERS);
+            com.hazelcast.map.IMap<String, io.tollgate.core.UserPolicy> policies =
+                    client.getMap(io.tollgate.cluster.ClusterMember.USER_POLICIES);
+            java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(256);
+            java.util.concurrent.atomic.AtomicLong failures = new java.util.concurrent.atomic.AtomicLong();
+            java.util.SplittableRandom random = new java.util.SplittableRandom(3);
+            long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+            long done = 0;
+            Map<String, io.tollgate.core.UserPolicy> batch = new HashMap<>();
+            for (long i = 0; i < users.count() && System.nanoTime() < deadline; i++) {
+                String user = users.name(i);
+                io.tollgate.core.UserPolicy policy = new io.tollgate.core.UserPolicy(user, BenchLimits.TIER, 1.0,
+                        Map.of(), Map.of(), null, 1, "UTC");
+                io.tollgate.core.UserRules.Acquire acquire = new io.tollgate.core.UserRules.Acquire(random.nextLong(),
+                        BackendWorkloads.API, 1, policy.limitsFor(BackendWorkloads.API), policy.quota(),
+                        policy.billingCycle(), false, Long.MAX_VALUE);
+                batch.put(user, policy);
+                if (batch.size() == 1_000) {
+                    putPolicies(policies, batch, inFlight, failures);
+                    batch = new HashMap<>();
+                }
+                inFlight.acquire();
+                map.submitToKey(user, new io.tollgate.cluster.UserProcessor(acquire,
+                        io.tollgate.cluster.UserProcessor.ACQUIRE, io.tollgate.core.UserRules.Memory.DEFAULT))
+                        .whenComplete((v, e) -> {
+                            inFlight.release();
+                            if (e != null) {
+                                failures.incrementAndGet();
+                            }
+                        });
+                done++;
+            }
+            putPolicies(policies, batch, inFlight, failures);
+            inFlight.acquire(256);
+            if (failures.get() > 0) {
+                throw new IllegalStateException(failures.get() + " prefill calls failed");
+            }
+            return done;
+        } finally {
+            client.shutdown();
+        }
+    }
+
+    /**
+     * Caches policies in batches. putAll, not putIfAbsent: these users were registered a moment ago and
+     * no call has looked them up yet, so there is nothing newer to keep.
+     */
+    private static void putPolicies(com.hazelcast.map.IMap<String, io.tollgate.core.UserPolicy> policies,
+                                    Map<String, io.tollgate.core.UserPolicy> batch,
+                                    java.util.concurrent.Semaphore inFlight,
+                                    java.util.concurrent.atomic.AtomicLong failures) throws InterruptedException {
+        if (batch.isEmpty()) {
+            return;
+        }
+        inFlight.acquire();
+        policies.putAllAsync(batch).whenComplete((v, e) -> {
+            inFlight.release();
+            if (e != null) {
+                failures.incrementAndGet();
+            }
+        });
+    }
+
+    /** The ledger's PostgreSQL activity so far: the database's counters and the flusher's status. */
+    record LedgerActivity(long nanos, long commits, long rowsWritten, long flushes) {
+        String rateSince(LedgerActivity before) {
+            double s = (nanos - before.nanos) / 1e9;
+            long commits = this.commits - before.commits;
+            long rows = rowsWritten - before.rowsWritten;
+            long rounds = flushes - before.flushes;
+            return String.format(java.util.Locale.ROOT,
+                    "%.0f transactions/s, %.0f rows inserted+updated/s over %.1f s; %d flush rounds (%.1f/s), %.0f rows per round",
+                    commits / s, rows / s, s, rounds, rounds / s, rounds == 0 ? 0.0 : (double) rows / rounds);
+        }
+    }
+
+    /**
+     * {@code pg_stat_database} (xact_commit, tup_inserted + tup_updated) of the sidecars' database and
+     * the sum of {@code flushes} in every member's {@code GET /admin/ledger/status}. The statistics
+     * collector publishes with a delay of up to a second; the caller's interval is several seconds.
+     */
+    LedgerActivity ledgerActivity() throws Exception {
+        long commits;
+        long rows;
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(dbUrl, dbUser, dbPassword);
+             java.sql.Statement st = c.createStatement()) {
+            st.execute("SELECT pg_stat_clear_snapshot()");
+            try (java.sql.ResultSet r = st.executeQuery(
+                    "SELECT xact_commit, tup_inserted + tup_updated FROM pg_stat_database WHERE datname = current_database()")) {
+                r.next();
+                commits = r.getLong(1);
+                rows = r.getLong(2);
+            }
+        }
+        long flushes = 0;
+        try (HttpClient client = HttpClient.newHttpClient()) {
+            for (InetSocketAddress e : endpoints) {
+                HttpResponse<String> r = client.send(HttpRequest.newBuilder(
+                                URI.create("http://127.0.0.1:" + e.getPort() + "/admin/ledger/status"))
+                        .header("Authorization", "Bearer " + ADMIN_TOKEN).GET().build(), HttpResponse.BodyHandlers.ofString());
+                Matcher m = FLUSHES.matcher(r.body());
+                if (m.find()) {
+                    flushes += Long.parseLong(m.group(1));
+                }
+            }
+        }
+        return new LedgerActivity(System.nanoTime(), commits, rows, flushes);
+    }
+
+    private static final Pattern FLUSHES = Pattern.compile("\"flushes\"\\s*:\\s*(\\d+)");
 
     @Override
     public void close() {
