@@ -53,7 +53,6 @@ public final class ClusterMember {
         long ttlSeconds = Math.max(1, settings.policyCacheTtl().toSeconds());
         for (String policies : new String[] {USER_POLICIES, API_POLICIES}) {
             config.getMapConfig(policies).setTimeToLiveSeconds((int) ttlSeconds);
-            config.getMapConfig(policies).getNearCacheConfig().setTimeToLiveSeconds((int) ttlSeconds);
         }
         config.getMapConfig(IDEMPOTENCY).setTimeToLiveSeconds((int) settings.idempotencyRetention().toSeconds());
         if (usersLoader != null) {
