@@ -93,6 +93,10 @@ public final class UserRules {
         UsageBook usage = state.usage();
         if (seen == RecentOps.APPLIED) {
             long appliedAt = state.recent().timeOf(r.opId());
+            if (appliedAt > r.notAfter()) {
+                // Applied after the cancelled caller's deadline: by a retry, whose caller was told "allowed".
+                return new Step(Decision.failure(Outcome.FAILURE_CLOSED, now), state, false, true);
+            }
             counters = RateLimiter.release(counters, r.limits(), r.apiId(), r.cost(), appliedAt, now);
             usage = usage.record(r.apiId(), new Totals(-r.cost(), 0, 0), now);
         }

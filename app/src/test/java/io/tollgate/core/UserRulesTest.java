@@ -67,6 +67,15 @@ class UserRulesTest {
     }
 
     @Test
+    void aCancelDoesNotTakeBackAnApplyThatCameAfterTheCancelledCallersDeadline() {
+        // The original call timed out unapplied (deadline T0); its retry applied at T0 + 50 and was told "allowed".
+        UserRules.Step retry = UserRules.acquire(fresh(), acquire(1, T0 + 100), T0 + 50, MEMORY);
+        UserRules.Step cancel = UserRules.cancel(retry.state(), acquire(1, T0), T0 + 60, MEMORY);
+        assertThat(cancel.applied()).isFalse();
+        assertThat(cancel.state().usage().used().requests()).isEqualTo(1);
+    }
+
+    @Test
     void theRequestQuotaDeniesAllOrNothing() {
         UserState state = fresh();
         for (int i = 0; i < 5; i++) {
