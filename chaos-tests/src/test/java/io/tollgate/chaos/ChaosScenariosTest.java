@@ -133,7 +133,13 @@ class ChaosScenariosTest {
             // applied and flushed whose reply was lost cannot be told apart from a new one: reported.
             v.target("no duplicate in the ledger", duplicated == 0);
             v.require("ledger loses nothing older than the last flush interval", lost <= atRisk);
-            v.reportAndAssert();
+            try {
+                v.reportAndAssert();
+            } finally {
+                // After losing two of three, a restored member was seen keeping a stale policy for > 10 s
+                // (open finding); later scenarios get a fresh cluster so they measure only their own fault.
+                SharedCluster.close();
+            }
         }
     }
 
