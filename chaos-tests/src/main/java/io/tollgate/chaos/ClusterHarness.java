@@ -266,7 +266,9 @@ public final class ClusterHarness implements AutoCloseable {
     public void setTier(String userId, String tier) {
         anyLiveClient().setTier(userId, tier);
         for (MemberProcess m : liveMembers()) {
-            Await.until(m.name() + " to see " + userId + " as " + tier, Duration.ofSeconds(10),
+            // ~1 s in a healthy cluster; a member resumed after a freeze can sit in its own split cluster until
+            // Hazelcast merges it back (up to ~30 s), answering from its stale copy meanwhile.
+            Await.until(m.name() + " to see " + userId + " as " + tier, Duration.ofSeconds(60),
                     () -> tier.equalsIgnoreCase(m.client().tierOf(userId)));
         }
     }
