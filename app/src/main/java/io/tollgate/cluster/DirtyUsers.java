@@ -26,8 +26,4 @@ public final class DirtyUsers {
             of(memberName).remove(key);
         }
     }
-
-    public static void release(String memberName) {
-        BY_MEMBER.remove(memberName);
-    }
 }

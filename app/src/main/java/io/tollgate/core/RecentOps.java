@@ -71,16 +71,6 @@ public record RecentOps(long[] ids, long[] times, byte[] states) {
         return new RecentOps(nIds, nTimes, nStates);
     }
 
-    /** These ops without those older than the horizon. */
-    public RecentOps pruned(long now, long horizonMillis) {
-        int from = firstWithin(now - horizonMillis);
-        if (from == 0) {
-            return this;
-        }
-        return new RecentOps(Arrays.copyOfRange(ids, from, ids.length), Arrays.copyOfRange(times, from, times.length),
-                Arrays.copyOfRange(states, from, states.length));
-    }
-
     private int firstWithin(long oldestKept) {
         int i = 0;
         while (i < times.length && times[i] < oldestKept) {

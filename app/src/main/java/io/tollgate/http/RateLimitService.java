@@ -9,6 +9,7 @@ import io.tollgate.core.ApiPolicy;
 import io.tollgate.core.Counters;
 import io.tollgate.core.Limit;
 import io.tollgate.core.RateLimiter;
+import io.tollgate.core.Scope;
 import io.tollgate.core.UserPolicy;
 import io.tollgate.core.UserState;
 import io.tollgate.decide.CallRequest;
@@ -63,23 +64,15 @@ public final class RateLimitService implements HttpService {
     private void listAll(ServerRequest req, ServerResponse res) {
         String user = Json.query(req, "user_id");
         UserPolicy policy = policies.user(user);
-        List<Limit> limits = new ArrayList<>(policy.userLimits());
-        List<String> apis = new ArrayList<>();
-        List<Limit> perApi = new ArrayList<>();
-        policy.apiLimits().forEach((api, m) -> m.forEach((w, max) -> {
-            apis.add(api);
-            perApi.add(new Limit(io.tollgate.core.Scope.USER_API, w, max));
-        }));
         UserState state = decisions.userState(user);
         Counters counters = state == null ? Counters.empty() : state.counters();
         long now = System.currentTimeMillis();
         List<Map<String, Object>> rows = new ArrayList<>();
-        for (Limit l : limits) {
+        for (Limit l : policy.userLimits()) {
             rows.add(row(RateLimiter.usage(counters, l, "", now), null));
         }
-        for (int i = 0; i < perApi.size(); i++) {
-            rows.add(row(RateLimiter.usage(counters, perApi.get(i), apis.get(i), now), apis.get(i)));
-        }
+        policy.apiLimits().forEach((api, perWindow) -> perWindow.forEach((w, max) -> rows.add(
+                row(RateLimiter.usage(counters, new Limit(Scope.USER_API, w, max), api, now), api))));
         send(res, policy, rows, null);
     }
 
@@ -92,7 +85,7 @@ public final class RateLimitService implements HttpService {
         long now = System.currentTimeMillis();
         List<Map<String, Object>> rows = new ArrayList<>();
         for (Limit l : policy.limitsFor(api)) {
-            rows.add(row(RateLimiter.usage(counters, l, api, now), l.scope() == io.tollgate.core.Scope.USER ? null : api));
+            rows.add(row(RateLimiter.usage(counters, l, api, now), l.scope() == Scope.USER ? null : api));
         }
         ApiPolicy apiPolicy = policies.api(api);
         if (!apiPolicy.limits().isEmpty()) {

@@ -197,18 +197,6 @@ public final class LedgerRepository {
         return out;
     }
 
-    /** Every user's total for periods that contain {@code at}, keyed by user. */
-    public Map<String, Totals> totalsAt(Instant at) {
-        Map<String, Totals> out = new HashMap<>();
-        jdbi.useHandle(h -> h.createQuery("""
-                        SELECT user_id, sum(requests), sum(bandwidth_bytes), sum(compute_ms) FROM usage_ledger
-                        WHERE period_start <= :t AND period_end > :t GROUP BY user_id""")
-                .bind("t", OffsetDateTime.ofInstant(at, ZoneOffset.UTC))
-                .map((rs, ctx) -> out.put(rs.getString(1), new Totals(rs.getLong(2), rs.getLong(3), rs.getLong(4))))
-                .list());
-        return out;
-    }
-
     /** Users with ledger rows in a period containing {@code at} (pre-loading the cluster on start). */
     public List<String> activeUsersAt(Instant at) {
         return jdbi.withHandle(h -> h.createQuery(

@@ -18,7 +18,7 @@ import java.util.logging.Logger;
  * every member). An admin change is written to PostgreSQL and then put into the cluster cache, which
  * invalidates every member's near cache at once; a cache fill after a miss only ever uses
  * putIfAbsent, so it can never overwrite a newer admin change with what it read before it.
- * When PostgreSQL cannot be read on a miss, the user gets the defaults (FREE) and this is counted.
+ * When PostgreSQL cannot be read on a miss, the user gets the defaults (FREE) for that call.
  */
 public final class PolicyStore {
     private static final Logger LOG = Logger.getLogger(PolicyStore.class.getName());
@@ -27,7 +27,6 @@ public final class PolicyStore {
     private final IMap<String, UserPolicy> users;
     private final IMap<String, ApiPolicy> apis;
     private final ITopic<String> changes;
-    private volatile long fallbacks;
     private final java.util.List<java.util.function.Consumer<String>> localListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public PolicyStore(PolicyRepository repository, HazelcastInstance hz) {
@@ -47,7 +46,6 @@ public final class PolicyStore {
             users.putIfAbsent(userId, loaded);
             return loaded;
         } catch (RuntimeException e) {
-            fallbacks++;
             LOG.log(Level.FINE, "policy of " + userId + " unreadable, using defaults", e);
             return UserPolicy.defaults(userId);
         }
@@ -63,14 +61,8 @@ public final class PolicyStore {
             apis.putIfAbsent(apiId, loaded);
             return loaded;
         } catch (RuntimeException e) {
-            fallbacks++;
             return ApiPolicy.none(apiId);
         }
-    }
-
-    /** Look-ups answered with defaults because PostgreSQL could not be read. */
-    public long fallbacks() {
-        return fallbacks;
     }
 
     public UserPolicy setTier(String userId, Tier tier, double multiplier, int anchorDay, String zone) {
