@@ -255,6 +255,7 @@ final class Wire {
 
     static void writeAcquire(ObjectDataOutput out, UserRules.Acquire a) throws IOException {
         out.writeLong(a.opId());
+        out.writeLong(a.doneBelow());
         out.writeString(a.apiId());
         out.writeLong(a.cost());
         writeLimits(out, a.limits());
@@ -267,6 +268,7 @@ final class Wire {
 
     static UserRules.Acquire readAcquire(ObjectDataInput in) throws IOException {
         long opId = in.readLong();
+        long doneBelow = in.readLong();
         String api = in.readString();
         long cost = in.readLong();
         List<Limit> limits = readLimits(in);
@@ -275,7 +277,7 @@ final class Wire {
         ZoneId zone = ZoneId.of(in.readString());
         boolean force = in.readBoolean();
         long notAfter = in.readLong();
-        return new UserRules.Acquire(opId, api, cost, limits, new Quota(q.requests(), q.bytes(), q.computeMs()),
+        return new UserRules.Acquire(opId, doneBelow, api, cost, limits, new Quota(q.requests(), q.bytes(), q.computeMs()),
                 new BillingCycle(anchor, zone), force, notAfter);
     }
 }

@@ -11,7 +11,11 @@ import java.util.Arrays;
  * operation in the entry itself (and so in its backup) turns the retry into a replay. Only applied
  * operations are kept: a denial changes nothing, so running it twice is harmless. A cancelled id is
  * kept as a tombstone so an operation that arrives after its caller gave up is not applied.
- * Memory: 17 bytes an operation in the stored form, at most {@code capacity} of them.
+ *
+ * <p>An id is forgotten when it is older than the horizon, when the capacity is reached, or, for a
+ * sequenced id ({@link OperationId}), as soon as its caller reports it answered: then no retry of it
+ * can come any more. So an entry holds the operations in flight plus the request_ids of the last
+ * horizon, not every call of the last minute. Memory: 17 bytes an operation in the stored form.
  *
  * @param ids    operation ids, oldest first
  * @param times  when each was applied (owner's clock, epoch millis)
@@ -52,23 +56,45 @@ public record RecentOps(long[] ids, long[] times, byte[] states) {
         return -1;
     }
 
-    /** These ops with {@code id} recorded at {@code now}, forgetting those older than the horizon or beyond capacity. */
-    public RecentOps with(long id, byte state, long now, long horizonMillis, int capacity) {
+    /**
+     * These ops with {@code id} recorded at {@code now}, forgetting those older than the horizon,
+     * those its caller has answered ({@link OperationId#answeredBefore}, {@code doneBelow}; 0 for none),
+     * an earlier record of {@code id} itself, and the oldest beyond capacity.
+     */
+    public RecentOps with(long id, byte state, long now, long horizonMillis, int capacity, long doneBelow) {
         int from = firstWithin(now - horizonMillis);
-        int keep = ids.length - from;
-        int drop = Math.max(0, keep + 1 - capacity);
-        from += drop;
-        keep -= drop;
-        long[] nIds = new long[keep + 1];
-        long[] nTimes = new long[keep + 1];
-        byte[] nStates = new byte[keep + 1];
-        System.arraycopy(ids, from, nIds, 0, keep);
-        System.arraycopy(times, from, nTimes, 0, keep);
-        System.arraycopy(states, from, nStates, 0, keep);
-        nIds[keep] = id;
-        nTimes[keep] = now;
-        nStates[keep] = state;
+        int kept = 0;
+        for (int i = from; i < ids.length; i++) {
+            if (keeps(i, id, doneBelow)) {
+                kept++;
+            }
+        }
+        int skip = Math.max(0, kept + 1 - capacity);
+        long[] nIds = new long[kept - skip + 1];
+        long[] nTimes = new long[nIds.length];
+        byte[] nStates = new byte[nIds.length];
+        int n = 0;
+        for (int i = from; i < ids.length; i++) {
+            if (!keeps(i, id, doneBelow)) {
+                continue;
+            }
+            if (skip > 0) {
+                skip--;
+                continue;
+            }
+            nIds[n] = ids[i];
+            nTimes[n] = times[i];
+            nStates[n] = states[i];
+            n++;
+        }
+        nIds[n] = id;
+        nTimes[n] = now;
+        nStates[n] = state;
         return new RecentOps(nIds, nTimes, nStates);
+    }
+
+    private boolean keeps(int i, long id, long doneBelow) {
+        return ids[i] != id && !OperationId.answeredBefore(ids[i], doneBelow);
     }
 
     private int firstWithin(long oldestKept) {

@@ -20,20 +20,22 @@ public final class UserRules {
     }
 
     /**
+     * @param doneBelow the caller's lowest sequenced operation still in flight: its earlier ones can be
+     *                  forgotten ({@link OperationId}); 0 when the caller reports nothing
      * @param force    apply without checking (an answer the failure policy already gave: fail-open)
      * @param notAfter the caller stops waiting at this time (epoch millis): an acquire that reaches the
      *                 owner later is not applied, so a caller that answered by the failure policy is
      *                 never contradicted by a late count ({@link Long#MAX_VALUE}: no deadline)
      */
-    public record Acquire(long opId, String apiId, long cost, List<Limit> limits, Quota quota, BillingCycle cycle,
+    public record Acquire(long opId, long doneBelow, String apiId, long cost, List<Limit> limits, Quota quota, BillingCycle cycle,
                           boolean force, long notAfter) {
         public Acquire withCost(long newCost) {
-            return new Acquire(opId, apiId, newCost, limits, quota, cycle, force, notAfter);
+            return new Acquire(opId, doneBelow, apiId, newCost, limits, quota, cycle, force, notAfter);
         }
 
         /** The same operation, applied whatever the limits and whenever it arrives (fail-open). */
         public Acquire forced() {
-            return new Acquire(opId, apiId, cost, limits, quota, cycle, true, Long.MAX_VALUE);
+            return new Acquire(opId, doneBelow, apiId, cost, limits, quota, cycle, true, Long.MAX_VALUE);
         }
     }
 
@@ -50,7 +52,7 @@ public final class UserRules {
                 return new Step(d, state, false, true);
             }
             RecentOps recent = state.recent().with(r.opId(), RecentOps.CONFIRMED, now, memory.horizonMillis(),
-                    memory.capacity());
+                    memory.capacity(), r.doneBelow());
             return new Step(d, new UserState(state.counters(), state.usage(), recent), true, true);
         }
         if (seen == RecentOps.CANCELLED) {
@@ -66,7 +68,8 @@ public final class UserRules {
         }
         Counters counters = RateLimiter.consume(state.counters(), r.limits(), r.apiId(), r.cost(), now);
         UsageBook recorded = usage.record(r.apiId(), new Totals(r.cost(), 0, 0), now);
-        RecentOps recent = state.recent().with(r.opId(), RecentOps.APPLIED, now, memory.horizonMillis(), memory.capacity());
+        RecentOps recent = state.recent().with(r.opId(), RecentOps.APPLIED, now, memory.horizonMillis(), memory.capacity(),
+                r.doneBelow());
         if (decision == null) {
             decision = RateLimiter.check(counters, r.limits(), r.apiId(), 0, now);
         }
@@ -100,7 +103,8 @@ public final class UserRules {
             counters = RateLimiter.release(counters, r.limits(), r.apiId(), r.cost(), appliedAt, now);
             usage = usage.record(r.apiId(), new Totals(-r.cost(), 0, 0), now);
         }
-        RecentOps recent = state.recent().with(r.opId(), RecentOps.CANCELLED, now, memory.horizonMillis(), memory.capacity());
+        RecentOps recent = state.recent().with(r.opId(), RecentOps.CANCELLED, now, memory.horizonMillis(), memory.capacity(),
+                r.doneBelow());
         return new Step(Decision.failure(Outcome.FAILURE_CLOSED, now), new UserState(counters, usage, recent), true, false);
     }
 
@@ -112,7 +116,7 @@ public final class UserRules {
         }
         UsageBook usage = state.usage().in(cycle.periodAt(java.time.Instant.ofEpochMilli(now)))
                 .record(apiId, new Totals(0, bytes, computeMs), now);
-        RecentOps recent = state.recent().with(opId, RecentOps.APPLIED, now, memory.horizonMillis(), memory.capacity());
+        RecentOps recent = state.recent().with(opId, RecentOps.APPLIED, now, memory.horizonMillis(), memory.capacity(), 0);
         return new Step(Decision.unlimited(now), new UserState(state.counters(), usage, recent), true, false);
     }
 

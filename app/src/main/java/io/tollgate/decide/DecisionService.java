@@ -56,6 +56,7 @@ public final class DecisionService implements AutoCloseable {
     private final DecisionListener listener;
     private final OwedOperations owed;
     private final RecentDenials denials = new RecentDenials(1000);
+    private final CallerSequence sequence = new CallerSequence();
     private final long graceNanos;
     private volatile long lastFailureLog;
 
@@ -81,6 +82,7 @@ public final class DecisionService implements AutoCloseable {
         String idemKey = call.requestId() == null ? null : idempotencyKey("acquire", call);
         String denialKey = RecentDenials.key(call.userId(), call.apiId());
         UserRules.Acquire request = null;
+        CallerSequence.Ticket ticket = null;
         ApiDecision global = null;
         List<Limit> globalLimits = List.of();
         try {
@@ -93,11 +95,6 @@ public final class DecisionService implements AutoCloseable {
             } else {
                 ApiPolicy api = policies.api(call.apiId());
                 globalLimits = api.limits();
-                // The owner refuses to apply this acquire after the moment this caller stops waiting.
-                long notAfter = System.currentTimeMillis() + TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-                request = new UserRules.Acquire(OperationIds.of("acquire", call.userId(), call.requestId()),
-                        call.apiId(), call.cost(), policy.limitsFor(call.apiId()), policy.quota(),
-                        policy.billingCycle(), false, notAfter);
                 if (!globalLimits.isEmpty()) {
                     List<Limit> limits = globalLimits;
                     global = await(EntryProcessorTimer.timed(EntryProcessorTimer.API_ACQUIRE,
@@ -110,10 +107,15 @@ public final class DecisionService implements AutoCloseable {
                         return result;
                     }
                 }
+                // The owner refuses to apply this acquire after the moment this caller stops waiting.
+                long notAfter = System.currentTimeMillis() + TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                ticket = call.requestId() == null ? sequence.open() : null;
+                request = newAcquire(call, policy, ticket, notAfter);
                 UserProcessor processor = new UserProcessor(request, UserProcessor.ACQUIRE, memory);
                 // Wait a little past notAfter: a reply already on its way is still the answer.
+                CallerSequence.Ticket held = ticket;
                 Decision decision = await(EntryProcessorTimer.timed(EntryProcessorTimer.USER_ACQUIRE,
-                        () -> users.submitToKey(call.userId(), processor)), deadline + graceNanos);
+                        () -> submitHeld(() -> users.submitToKey(call.userId(), processor), held)), deadline + graceNanos);
                 if (decision.outcome() == Outcome.FAILURE_CLOSED) {
                     // The owner got it after this caller's deadline and did not apply it.
                     throw new ClusterUnavailable("the owner received the acquire after the decision timeout", null);
@@ -129,7 +131,11 @@ public final class DecisionService implements AutoCloseable {
                 remember(idemKey, result.decision());
             }
         } catch (ClusterUnavailable e) {
-            result = failurePolicy(call, policy, request, global, globalLimits, e);
+            result = failurePolicy(call, policy, request, ticket, global, globalLimits, e);
+        } finally {
+            if (ticket != null) {
+                ticket.release(); // this method's hold; the invocation and any owed operation hold their own
+            }
         }
         listener.decided(DecisionListener.Kind.ACQUIRE, call, result, System.nanoTime() - started);
         return result;
@@ -148,7 +154,7 @@ public final class DecisionService implements AutoCloseable {
                 global = RateLimiter.check(counters == null ? Counters.empty() : counters, api.limits(), "",
                         call.cost(), System.currentTimeMillis());
             }
-            UserRules.Acquire request = new UserRules.Acquire(0, call.apiId(), call.cost(),
+            UserRules.Acquire request = new UserRules.Acquire(0, 0, call.apiId(), call.cost(),
                     policy.limitsFor(call.apiId()), policy.quota(), policy.billingCycle(), false, Long.MAX_VALUE);
             Decision user = await(EntryProcessorTimer.timed(EntryProcessorTimer.USER_CHECK,
                     () -> users.submitToKey(call.userId(), new UserCheckProcessor(request))), deadline);
@@ -196,7 +202,7 @@ public final class DecisionService implements AutoCloseable {
     public void warmUp() {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         UserPolicy probe = UserPolicy.defaults("warm-up");
-        UserRules.Acquire request = new UserRules.Acquire(0, "warm-up", 1, probe.limitsFor("warm-up"), probe.quota(),
+        UserRules.Acquire request = new UserRules.Acquire(0, 0, "warm-up", 1, probe.limitsFor("warm-up"), probe.quota(),
                 probe.billingCycle(), false, Long.MAX_VALUE);
         try {
             for (int i = 0; i < 32; i++) {
@@ -217,7 +223,8 @@ public final class DecisionService implements AutoCloseable {
     }
 
     private DecisionResult failurePolicy(CallRequest call, UserPolicy policy, UserRules.Acquire request,
-                                         ApiDecision global, List<Limit> globalLimits, ClusterUnavailable cause) {
+                                         CallerSequence.Ticket ticket, ApiDecision global, List<Limit> globalLimits,
+                                         ClusterUnavailable cause) {
         long now = System.currentTimeMillis();
         if (now - lastFailureLog > 10_000) {
             // Once per 10 s: under an outage every call comes here, and logging each would feed the overload.
@@ -226,20 +233,53 @@ public final class DecisionService implements AutoCloseable {
                     + settings.onFailure().name().toLowerCase(java.util.Locale.ROOT) + "'): " + cause.getMessage());
         }
         boolean open = settings.onFailure() == Settings.FailurePolicy.OPEN;
-        if (request == null) {
-            request = new UserRules.Acquire(OperationIds.of("acquire", call.userId(), call.requestId()), call.apiId(),
-                    call.cost(), policy.limitsFor(call.apiId()), policy.quota(), policy.billingCycle(), false, now);
+        boolean fresh = request == null;
+        if (fresh) {
+            // Never sent: the id only has to make the owed operation below idempotent.
+            ticket = call.requestId() == null ? sequence.open() : null;
+            request = newAcquire(call, policy, ticket, now);
         }
         if (open) {
-            owed.add(call.userId(), new UserProcessor(request.forced(), UserProcessor.ACQUIRE, memory));
+            owed.add(call.userId(), new UserProcessor(request.forced(), UserProcessor.ACQUIRE, memory), ticket);
         } else {
-            owed.add(call.userId(), new UserProcessor(request, UserProcessor.CANCEL, memory));
+            owed.add(call.userId(), new UserProcessor(request, UserProcessor.CANCEL, memory), ticket);
             if (global != null) {
                 releaseGlobal(call, globalLimits, global);
             }
         }
+        if (fresh && ticket != null) {
+            ticket.release(); // the owed operation holds it from here
+        }
         return new DecisionResult(Decision.failure(open ? Outcome.FAILURE_OPEN : Outcome.FAILURE_CLOSED, now),
                 policy.tier(), false);
+    }
+
+    private static UserRules.Acquire newAcquire(CallRequest call, UserPolicy policy, CallerSequence.Ticket ticket,
+                                                long notAfter) {
+        long opId = ticket != null ? ticket.id() : OperationIds.of("acquire", call.userId(), call.requestId());
+        long doneBelow = ticket != null ? ticket.doneBelow() : 0;
+        return new UserRules.Acquire(opId, doneBelow, call.apiId(), call.cost(), policy.limitsFor(call.apiId()),
+                policy.quota(), policy.billingCycle(), false, notAfter);
+    }
+
+    /** Holds the ticket until the invocation completes, however long Hazelcast's retries take. */
+    private static <T> java.util.concurrent.CompletionStage<T> submitHeld(
+            java.util.function.Supplier<java.util.concurrent.CompletionStage<T>> submit, CallerSequence.Ticket ticket) {
+        if (ticket == null) {
+            return submit.get();
+        }
+        ticket.hold();
+        try {
+            return submit.get().whenComplete((v, e) -> ticket.release());
+        } catch (RuntimeException e) {
+            ticket.release();
+            throw e;
+        }
+    }
+
+    /** Sequenced operations still in flight from this member (each one's id is still remembered by its owner). */
+    public int operationsInFlight() {
+        return sequence.inFlight();
     }
 
     private void releaseGlobal(CallRequest call, List<Limit> limits, ApiDecision global) {

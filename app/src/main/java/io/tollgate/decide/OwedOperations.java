@@ -26,7 +26,19 @@ final class OwedOperations implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(OwedOperations.class.getName());
     private static final int CAPACITY = 100_000;
 
-    private record Owed(String userId, UserProcessor processor) {
+    /** @param ticket the operation's hold on its caller sequence (null for a request_id's operation) */
+    private record Owed(String userId, UserProcessor processor, CallerSequence.Ticket ticket) {
+        void hold() {
+            if (ticket != null) {
+                ticket.hold();
+            }
+        }
+
+        void release() {
+            if (ticket != null) {
+                ticket.release();
+            }
+        }
     }
 
     private final IMap<String, UserState> users;
@@ -43,13 +55,16 @@ final class OwedOperations implements AutoCloseable {
         retrier.scheduleWithFixedDelay(this::drain, 200, 200, TimeUnit.MILLISECONDS);
     }
 
-    void add(String userId, UserProcessor processor) {
+    /** Takes one hold on {@code ticket} until the cluster took the operation. */
+    void add(String userId, UserProcessor processor, CallerSequence.Ticket ticket) {
+        Owed owed = new Owed(userId, processor, ticket);
         if (size.incrementAndGet() > CAPACITY) {
             size.decrementAndGet();
             LOG.warning("owed-operation queue full; dropping one for " + userId);
             return;
         }
-        queue.add(new Owed(userId, processor));
+        owed.hold();
+        queue.add(owed);
     }
 
     int size() {
@@ -68,12 +83,15 @@ final class OwedOperations implements AutoCloseable {
         }
         List<CompletableFuture<?>> sent = new ArrayList<>(batch.size());
         for (Owed o : batch) {
-            sent.add(users.submitToKey(o.userId(), o.processor()).toCompletableFuture());
+            // Each attempt holds the id too: one that timed out here may still be retried by Hazelcast.
+            o.hold();
+            sent.add(users.submitToKey(o.userId(), o.processor()).toCompletableFuture().whenComplete((v, e) -> o.release()));
         }
         for (int i = 0; i < batch.size(); i++) {
             try {
                 sent.get(i).get(2, TimeUnit.SECONDS);
                 size.decrementAndGet();
+                batch.get(i).release();
             } catch (Exception e) {
                 queue.add(batch.get(i)); // still unavailable; again on the next tick
             }

@@ -19,7 +19,7 @@ class UserRulesTest {
     }
 
     private static UserRules.Acquire acquire(long opId, long notAfter) {
-        return new UserRules.Acquire(opId, "api", 1, LIMITS, QUOTA, BillingCycle.utcCalendarMonth(), false, notAfter);
+        return new UserRules.Acquire(opId, 0, "api", 1, LIMITS, QUOTA, BillingCycle.utcCalendarMonth(), false, notAfter);
     }
 
     @Test

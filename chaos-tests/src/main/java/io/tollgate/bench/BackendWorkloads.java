@@ -4,6 +4,7 @@ import com.hazelcast.map.IMap;
 import io.github.bucket4j.ConsumptionProbe;
 import io.tollgate.cluster.UserProcessor;
 import io.tollgate.core.Decision;
+import io.tollgate.core.OperationId;
 import io.tollgate.core.UserPolicy;
 import io.tollgate.core.UserRules;
 import io.tollgate.core.UserState;
@@ -43,18 +44,25 @@ final class BackendWorkloads {
     /**
      * Tollgate's entry-processor call, the one the acquire route makes after its policy look-up:
      * {@code users.submitToKey(user, new UserProcessor(acquire, ACQUIRE, memory))} with the
-     * ENTERPRISE limits, quota and billing cycle, and a fresh random operation id per call (a call
-     * without request_id). Allowed maps to 200, anything else to 429.
+     * ENTERPRISE limits, quota and billing cycle. With {@code sequenced}, each worker numbers its
+     * calls as a sidecar does for calls without request_id (one in flight, so each call reports the
+     * previous one answered and the entry forgets it); without, every call gets a hashed id that the
+     * entry remembers 60 s (calls with request_id; every call before caller sequences). Allowed maps
+     * to 200, anything else to 429.
      */
-    static Workload tollgateEntryProcessor(IMap<String, UserState> map, UserPopulation users) {
+    static Workload tollgateEntryProcessor(IMap<String, UserState> map, UserPopulation users, boolean sequenced) {
         UserPolicy policy = new UserPolicy("bench", BenchLimits.TIER, 1.0, Map.of(), Map.of(), null, 1, "UTC");
         var limits = policy.limitsFor(API);
         var quota = policy.quota();
         var cycle = policy.billingCycle();
         return worker -> {
             SplittableRandom random = new SplittableRandom(worker * 31L + 11);
+            int tag = (int) (System.nanoTime() & 0xFFFF) << 6 | worker;
+            long[] sequence = {0};
             return () -> {
-                UserRules.Acquire acquire = new UserRules.Acquire(random.nextLong(), API, 1, limits, quota, cycle, false, Long.MAX_VALUE);
+                long id = sequenced ? OperationId.sequenced(tag, sequence[0]++) : OperationId.hashed(random.nextLong());
+                UserRules.Acquire acquire = new UserRules.Acquire(id, sequenced ? id : 0, API, 1, limits, quota, cycle,
+                        false, Long.MAX_VALUE);
                 Decision d = map.submitToKey(users.pick(random),
                         new UserProcessor(acquire, UserProcessor.ACQUIRE, UserRules.Memory.DEFAULT)).toCompletableFuture().join();
                 return d.allowed() ? 200 : 429;

@@ -158,8 +158,14 @@ public final class BenchDriver {
                 String name = "tollgate-hz-" + size + " (UserProcessor submitToKey, embedded member" + (size > 1 ? "s" : "") + ")";
                 for (int level : options.backendLevels()) {
                     record(ClosedLoop.run("backend", name, users.count(),
-                            BackendWorkloads.tollgateEntryProcessor(tollgate.users(), users), level,
+                            BackendWorkloads.tollgateEntryProcessor(tollgate.users(), users, true), level,
                             options.warmup(), options.measure()));
+                    if (size == 1) {
+                        // Before caller sequences: every operation id remembered 60 s (still so for request_ids).
+                        record(ClosedLoop.run("backend", "tollgate-hz-1 before (every operation id kept 60 s)",
+                                users.count(), BackendWorkloads.tollgateEntryProcessor(tollgate.users(), users, false),
+                                level, options.warmup(), options.measure()));
+                    }
                 }
                 if (size == 1) {
                     TollgateMemory.Result r = TollgateMemory.measure(tollgate.first());
@@ -167,9 +173,10 @@ public final class BenchDriver {
                     String cost = "; Hazelcast owned entry memory cost in a BINARY map (key + value + record, as the bucket4j row): ";
                     memory.add(new MemoryRow("tollgate (counters + usage book, no operation ids)", r.countersBytes(),
                             "serialized UserState without RecentOps" + cost + r.binaryEntryCosts().get(0) + "; " + replay));
-                    memory.add(new MemoryRow("tollgate (entry as the replay left it: " + r.replayIds() + " operation ids kept 60 s)",
+                    memory.add(new MemoryRow("tollgate (at its limits, calls without request_id: " + r.replayIds()
+                            + " operation id in flight)",
                             r.replayBytes(), "serialized UserState" + cost + r.binaryEntryCosts().get(1)));
-                    memory.add(new MemoryRow("tollgate (steady 1,000 calls/min: 1,000 operation ids kept 60 s)",
+                    memory.add(new MemoryRow("tollgate (steady 1,000 calls/min, each with a request_id: 1,000 ids kept 60 s)",
                             r.steadyBytes(), "serialized UserState, RecentOps topped up to 1,000 ids" + cost + r.binaryEntryCosts().get(2)));
                     memory.add(new MemoryRow("tollgate (worst case: operation-id memory full, " + r.worstIds() + " ids)",
                             r.worstBytes(), "serialized UserState with RecentOps at capacity (tollgate.idempotency.op-capacity)"

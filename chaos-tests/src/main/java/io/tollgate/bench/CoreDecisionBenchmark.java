@@ -61,14 +61,31 @@ public class CoreDecisionBenchmark {
 
     /**
      * The whole step the acquire entry processor runs ({@link UserRules#acquire}: quota, rate windows,
-     * usage book, operation-id memory) at a steady 1,000 calls a minute (clock + 60 ms per call), so
-     * the entry carries about 1,000 remembered operation ids, each call with a fresh random id. Limits
-     * are ENTERPRISE x 1000 so the long iteration stays on the allowed path.
+     * usage book, operation-id memory) at a steady 1,000 calls a minute (clock + 60 ms per call), each
+     * call with a sequenced id from one caller with nothing else in flight (a call without
+     * request_id): the entry forgets each id as soon as the next call reports it answered. Limits are
+     * ENTERPRISE x 1000 so the long iteration stays on the allowed path.
      */
     @Benchmark
     public UserRules.Step userStep(UserStepState s) {
         s.now += 60;
-        UserRules.Acquire a = new UserRules.Acquire(s.random.nextLong(), "bench-api", 1, s.limits, s.quota, s.cycle, false, Long.MAX_VALUE);
+        long id = io.tollgate.core.OperationId.sequenced(1, s.sequence++);
+        UserRules.Acquire a = new UserRules.Acquire(id, id, "bench-api", 1, s.limits, s.quota, s.cycle, false, Long.MAX_VALUE);
+        UserRules.Step step = UserRules.acquire(s.state, a, s.now, UserRules.Memory.DEFAULT);
+        s.state = step.state();
+        return step;
+    }
+
+    /**
+     * The same step with a hashed id per call (a call with request_id, and every call before caller
+     * sequences): each id is remembered 60 s, so the entry carries about 1,000 of them. The baseline
+     * for {@link #userStep} in the same run.
+     */
+    @Benchmark
+    public UserRules.Step userStepRequestIds(UserStepState s) {
+        s.now += 60;
+        UserRules.Acquire a = new UserRules.Acquire(io.tollgate.core.OperationId.hashed(s.random.nextLong()), 0,
+                "bench-api", 1, s.limits, s.quota, s.cycle, false, Long.MAX_VALUE);
         UserRules.Step step = UserRules.acquire(s.state, a, s.now, UserRules.Memory.DEFAULT);
         s.state = step.state();
         return step;
@@ -81,6 +98,7 @@ public class CoreDecisionBenchmark {
         io.tollgate.core.BillingCycle cycle;
         io.tollgate.core.UserState state;
         java.util.SplittableRandom random = new java.util.SplittableRandom(1);
+        long sequence;
         long now;
 
         @Setup(Level.Iteration)

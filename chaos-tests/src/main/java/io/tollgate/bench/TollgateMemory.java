@@ -4,6 +4,7 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.internal.serialization.SerializationService;
 import com.hazelcast.spi.impl.SerializationServiceSupport;
 import io.tollgate.core.Decision;
+import io.tollgate.core.OperationId;
 import io.tollgate.core.RecentOps;
 import io.tollgate.core.UserPolicy;
 import io.tollgate.core.UserRules;
@@ -21,15 +22,17 @@ import java.util.SplittableRandom;
  * <p>200,000 calls a day cannot be made in wall time, so the entry is built by the pure core
  * ({@link UserRules#acquire}) on a simulated clock, with the same schedule as {@link RedisMemory}
  * (nine hours at 20,000 an hour, 19,000 in the next 58 minutes, a quiet minute, then 1,000 at the
- * last instant), each call with its own random operation id as a call without request_id gets.
+ * last instant), each call with a sequenced operation id as a sidecar sends a call without
+ * request_id (one caller, one call in flight: each call reports the previous one answered).
  * The size is the entry's serialized form as Tollgate's members write it (its own serializers,
  * through the member's SerializationService): what a backup, a migration or a BINARY map holds.
  * The users map itself is OBJECT format (live Java objects), for which Hazelcast reports no entry
  * memory cost, so the serialized size is the honest comparable to Redis's MEMORY USAGE.
  *
- * <p>Three figures, because the operation-id memory dominates and depends on the call rate: the
- * counters and usage book alone, the entry at a sustained 1,000 calls a minute (1,000 ids kept 60 s),
- * and the worst case (the id memory full at its capacity, e.g. usage reports which no rate limit caps).
+ * <p>Four figures, because the operation-id memory depends on how calls are made: the counters and
+ * usage book alone, the entry the replay left (calls without request_id), the entry at a sustained
+ * 1,000 calls a minute each with a request_id (1,000 ids kept 60 s), and the worst case (the id
+ * memory full at its capacity, e.g. usage reports which no rate limit caps).
  */
 final class TollgateMemory {
 
@@ -73,8 +76,10 @@ final class TollgateMemory {
         SplittableRandom random = new SplittableRandom(42);
         UserState state = UserState.fresh("bench-epoch", cycle.periodAt(Instant.ofEpochMilli(start)), null);
         long allowed = 0;
+        long sequence = 0;
         for (long t : times) {
-            UserRules.Acquire a = new UserRules.Acquire(random.nextLong(), BackendWorkloads.API, 1, limits,
+            long id = OperationId.sequenced(1, sequence++);
+            UserRules.Acquire a = new UserRules.Acquire(id, id, BackendWorkloads.API, 1, limits,
                     policy.quota(), cycle, false, Long.MAX_VALUE);
             UserRules.Step step = UserRules.acquire(state, a, t, memory);
             state = step.state();
@@ -82,21 +87,23 @@ final class TollgateMemory {
                 allowed++;
             }
         }
-        Decision next = UserRules.check(state, new UserRules.Acquire(0, BackendWorkloads.API, 1, limits,
+        Decision next = UserRules.check(state, new UserRules.Acquire(0, 0, BackendWorkloads.API, 1, limits,
                 policy.quota(), cycle, false, Long.MAX_VALUE), end).decision();
         String nextDecision = next.outcome() + (next.window() == null ? "" : " (" + next.window() + ")");
         long sustained = ss.toData(state).totalSize();
         int sustainedIds = state.recent().size();
         long counters = ss.toData(new UserState(state.counters(), state.usage(), RecentOps.empty())).totalSize();
-        // The replay leaves as many ids as calls the minute let through; a steady 1,000 a minute keeps 1,000.
+        // A steady 1,000 calls a minute, each with a request_id, keeps 1,000 ids.
         RecentOps steady = state.recent();
         while (steady.size() < 1_000) {
-            steady = steady.with(random.nextLong(), RecentOps.APPLIED, end, memory.horizonMillis(), memory.capacity());
+            steady = steady.with(OperationId.hashed(random.nextLong()), RecentOps.APPLIED, end, memory.horizonMillis(),
+                    memory.capacity(), 0);
         }
         long steadyBytes = ss.toData(new UserState(state.counters(), state.usage(), steady)).totalSize();
         RecentOps full = steady;
         while (full.size() < memory.capacity()) {
-            full = full.with(random.nextLong(), RecentOps.APPLIED, end, memory.horizonMillis(), memory.capacity());
+            full = full.with(OperationId.hashed(random.nextLong()), RecentOps.APPLIED, end, memory.horizonMillis(),
+                    memory.capacity(), 0);
         }
         UserState worst = new UserState(state.counters(), state.usage(), full);
         List<Long> costs = new ArrayList<>();

@@ -155,7 +155,7 @@ final class TollgateSystem implements SystemUnderTest {
 
     /**
      * Makes users active without HTTP: a Hazelcast client of the sidecars' cluster runs the sidecar's
-     * own acquire entry processor ({@code UserProcessor}, ENTERPRISE limits, a random operation id)
+     * own acquire entry processor ({@code UserProcessor}, ENTERPRISE limits, a sequenced operation id)
      * once per user, and fills the policy cache with the policy the user's row gives, as the
      * sidecar's PolicyStore does after its first miss. Each user then holds exactly
      * what one earlier acquire would have left: an entry with counts and unflushed usage (which the
@@ -176,7 +176,7 @@ final class TollgateSystem implements SystemUnderTest {
                     client.getMap(io.tollgate.cluster.ClusterMember.USER_POLICIES);
             java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(256);
             java.util.concurrent.atomic.AtomicLong failures = new java.util.concurrent.atomic.AtomicLong();
-            java.util.SplittableRandom random = new java.util.SplittableRandom(3);
+            int prefillTag = io.tollgate.core.OperationId.MAX_TAG; // one call per user, answered before anything is measured
             long deadline = System.nanoTime() + seconds * 1_000_000_000L;
             long done = 0;
             Map<String, io.tollgate.core.UserPolicy> batch = new HashMap<>();
@@ -184,7 +184,8 @@ final class TollgateSystem implements SystemUnderTest {
                 String user = users.name(i);
                 io.tollgate.core.UserPolicy policy = new io.tollgate.core.UserPolicy(user, BenchLimits.TIER, 1.0,
                         Map.of(), Map.of(), null, 1, "UTC");
-                io.tollgate.core.UserRules.Acquire acquire = new io.tollgate.core.UserRules.Acquire(random.nextLong(),
+                long id = io.tollgate.core.OperationId.sequenced(prefillTag, i);
+                io.tollgate.core.UserRules.Acquire acquire = new io.tollgate.core.UserRules.Acquire(id, id,
                         BackendWorkloads.API, 1, policy.limitsFor(BackendWorkloads.API), policy.quota(),
                         policy.billingCycle(), false, Long.MAX_VALUE);
                 batch.put(user, policy);
