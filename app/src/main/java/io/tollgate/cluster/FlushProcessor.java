@@ -23,6 +23,7 @@ public final class FlushProcessor extends UserEntryProcessor<LedgerBatch> {
     public static final byte BASE = 2;
 
     private byte mode;
+    private String epoch = "";
     private long seq;
     private long periodStart;
     private Totals total = Totals.ZERO;
@@ -37,9 +38,10 @@ public final class FlushProcessor extends UserEntryProcessor<LedgerBatch> {
         return p;
     }
 
-    public static FlushProcessor confirm(long seq, long periodStart, Totals total, long horizonMillis) {
+    public static FlushProcessor confirm(String epoch, long seq, long periodStart, Totals total, long horizonMillis) {
         FlushProcessor p = prepare(horizonMillis);
         p.mode = CONFIRM;
+        p.epoch = epoch;
         p.seq = seq;
         p.periodStart = periodStart;
         p.total = total;
@@ -47,7 +49,7 @@ public final class FlushProcessor extends UserEntryProcessor<LedgerBatch> {
     }
 
     public static FlushProcessor base(long periodStart, Totals total, long horizonMillis) {
-        FlushProcessor p = confirm(-1, periodStart, total, horizonMillis);
+        FlushProcessor p = confirm("", -1, periodStart, total, horizonMillis);
         p.mode = BASE;
         return p;
     }
@@ -63,11 +65,12 @@ public final class FlushProcessor extends UserEntryProcessor<LedgerBatch> {
         UsageBook next;
         switch (mode) {
             case PREPARE -> {
-                UsageBook.Prepared prepared = book.prepare(entry.getKey());
+                // A new owner first seals what the previous owner's copy had pending.
+                UsageBook.Prepared prepared = current(entry, null, 0).usage().prepare(entry.getKey());
                 batch = prepared.batch();
                 next = prepared.book();
             }
-            case CONFIRM -> next = book.confirm(seq, periodStart, total, System.currentTimeMillis());
+            case CONFIRM -> next = book.confirm(epoch, seq, periodStart, total, System.currentTimeMillis());
             default -> next = book.withBase(periodStart, total);
         }
         if (!next.equals(book)) {
@@ -84,6 +87,7 @@ public final class FlushProcessor extends UserEntryProcessor<LedgerBatch> {
     @Override
     public void writeData(ObjectDataOutput out) throws IOException {
         out.writeByte(mode);
+        out.writeString(epoch);
         out.writeLong(seq);
         out.writeLong(periodStart);
         Wire.writeTotals(out, total);
@@ -93,6 +97,7 @@ public final class FlushProcessor extends UserEntryProcessor<LedgerBatch> {
     @Override
     public void readData(ObjectDataInput in) throws IOException {
         mode = in.readByte();
+        epoch = in.readString();
         seq = in.readLong();
         periodStart = in.readLong();
         total = Wire.readTotals(in);

@@ -37,7 +37,7 @@ public final class UsageProcessor extends UserEntryProcessor<Boolean> {
     @Override
     public Boolean process(Map.Entry<String, UserState> entry) {
         long now = System.currentTimeMillis();
-        UserRules.Step step = UserRules.recordUsage(UserEntries.stateOf(entry, cycle, now), opId, apiId, bytes,
+        UserRules.Step step = UserRules.recordUsage(current(entry, cycle, now), opId, apiId, bytes,
                 computeMs, cycle, now, new UserRules.Memory(horizonMillis, capacity));
         if (step.applied()) {
             write(entry, step.state());

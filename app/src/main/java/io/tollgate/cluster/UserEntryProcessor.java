@@ -25,6 +25,18 @@ abstract class UserEntryProcessor<R>
         this.member = hz.getName();
     }
 
+    /**
+     * The entry's state as this member is about to write it: created when absent, and claimed for
+     * this member when another member wrote it last (see {@link io.tollgate.core.UsageBook}).
+     */
+    protected final UserState current(Map.Entry<String, UserState> entry, io.tollgate.core.BillingCycle cycle, long now) {
+        UserState state = UserEntries.stateOf(entry, cycle, now);
+        if (state.usage().writer().equals(member)) {
+            return state;
+        }
+        return state.claimedBy(member, java.util.UUID.randomUUID().toString());
+    }
+
     /** Stores {@code state} on the primary and remembers it for the backup. */
     protected final void write(Map.Entry<String, UserState> entry, UserState state) {
         UserEntries.store(member, entry, state, horizonMillis);

@@ -39,7 +39,7 @@ public final class UserProcessor extends UserEntryProcessor<Decision> {
     @Override
     public Decision process(Map.Entry<String, UserState> entry) {
         long now = System.currentTimeMillis();
-        UserState state = UserEntries.stateOf(entry, request.cycle(), now);
+        UserState state = current(entry, request.cycle(), now);
         UserRules.Memory memory = new UserRules.Memory(horizonMillis, capacity);
         UserRules.Step step = mode == CANCEL
                 ? UserRules.cancel(state, request, now, memory)

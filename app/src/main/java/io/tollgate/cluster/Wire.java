@@ -155,19 +155,35 @@ final class Wire {
 
     static void writeUsage(ObjectDataOutput out, UsageBook u) throws IOException {
         out.writeString(u.epoch());
+        out.writeString(u.writer());
         out.writeLong(u.periodStart());
         out.writeLong(u.periodEnd());
         writeTotals(out, u.base());
         out.writeBoolean(u.baseKnown());
         writeUsageMap(out, u.pending());
-        writeBatch(out, u.inflight());
+        writeVarLong(out, u.unconfirmed().size());
+        for (LedgerBatch b : u.unconfirmed()) {
+            writeBatch(out, b);
+        }
         out.writeLong(u.nextSeq());
         out.writeLong(u.oldestUnflushedAt());
     }
 
     static UsageBook readUsage(ObjectDataInput in) throws IOException {
-        return new UsageBook(in.readString(), in.readLong(), in.readLong(), readTotals(in), in.readBoolean(),
-                readUsageMap(in), readBatch(in), in.readLong(), in.readLong());
+        String epoch = in.readString();
+        String writer = in.readString();
+        long periodStart = in.readLong();
+        long periodEnd = in.readLong();
+        Totals base = readTotals(in);
+        boolean baseKnown = in.readBoolean();
+        Map<UsageKey, Totals> pending = readUsageMap(in);
+        int n = (int) readVarLong(in);
+        List<LedgerBatch> unconfirmed = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            unconfirmed.add(readBatch(in));
+        }
+        return new UsageBook(epoch, writer, periodStart, periodEnd, base, baseKnown, pending, unconfirmed,
+                in.readLong(), in.readLong());
     }
 
     static void writeRecent(ObjectDataOutput out, RecentOps r) throws IOException {

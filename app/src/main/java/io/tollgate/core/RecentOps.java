@@ -93,6 +93,32 @@ public record RecentOps(long[] ids, long[] times, byte[] states) {
         return new RecentOps(nIds, nTimes, nStates);
     }
 
+    /** These ops and those of {@code other} not recorded here, in time order. */
+    public RecentOps union(RecentOps other) {
+        int n = ids.length + other.ids.length;
+        long[] nIds = new long[n];
+        long[] nTimes = new long[n];
+        byte[] nStates = new byte[n];
+        int i = 0;
+        int j = 0;
+        int k = 0;
+        while (i < ids.length || j < other.ids.length) {
+            if (j >= other.ids.length || (i < ids.length && times[i] <= other.times[j])) {
+                nIds[k] = ids[i];
+                nTimes[k] = times[i];
+                nStates[k++] = states[i++];
+            } else {
+                if (stateOf(other.ids[j]) == 0) {
+                    nIds[k] = other.ids[j];
+                    nTimes[k] = other.times[j];
+                    nStates[k++] = other.states[j];
+                }
+                j++;
+            }
+        }
+        return new RecentOps(Arrays.copyOf(nIds, k), Arrays.copyOf(nTimes, k), Arrays.copyOf(nStates, k));
+    }
+
     private boolean keeps(int i, long id, long doneBelow) {
         return ids[i] != id && !OperationId.answeredBefore(ids[i], doneBelow);
     }

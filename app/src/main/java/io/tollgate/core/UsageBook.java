@@ -1,6 +1,8 @@
 package io.tollgate.core;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -8,24 +10,35 @@ import java.util.Map;
  *
  * <p>Design note. {@code base} is what the ledger holds for the current period (known after the
  * entry was loaded from the ledger or after a confirmed flush). Usage counted since then sits in
- * {@code pending}; a flush moves pending into one {@code inflight} batch named {@code (epoch, seq)},
- * writes it to the ledger idempotently, and confirms it here with the ledger's new total. Until it
- * is confirmed the same batch is handed out again, so a crashed or duplicated flush re-sends the
- * same {@code seq}, which the ledger ignores. {@code epoch} names this incarnation of the entry: if
- * every copy of the entry is lost, the new one starts a new epoch with seq 0.
+ * {@code pending}; a flush moves pending into a batch named {@code (epoch, seq)} at the end of
+ * {@code unconfirmed}, writes the first unconfirmed batch to the ledger idempotently, and confirms it
+ * here with the ledger's new total. Until it is confirmed the same batch is handed out again, so a
+ * crashed or duplicated flush re-sends the same {@code (epoch, seq)}, which the ledger ignores.
+ *
+ * <p>Divergent copies. A partition, a frozen owner or a lost backup acknowledgement can leave two
+ * copies of the entry that both count calls, starting from the same state. Two rules keep the ledger
+ * exact: (1) {@code writer} names the member that last wrote this copy; a copy written by a new
+ * member is <em>claimed</em>: its pending usage is sealed into one more batch of the old epoch and it
+ * continues under a fresh epoch, so it never names its own new usage like the old writer's batches.
+ * The old writer, not knowing, goes on under the old epoch, whose batches then always contain the
+ * sealed batch's usage: for the same {@code (epoch, seq)}, one copy's batch is a superset of the
+ * other's, and the ledger keeps the larger ({@link LedgerCursor}). (2) When two copies meet again at
+ * a split-brain merge, the kept copy {@linkplain #absorb absorbs} the other's unconfirmed batches and
+ * pending usage, so what the other side counted reaches the ledger too.
  */
-public record UsageBook(String epoch, long periodStart, long periodEnd, Totals base, boolean baseKnown,
-                        Map<UsageKey, Totals> pending, LedgerBatch inflight, long nextSeq,
+public record UsageBook(String epoch, String writer, long periodStart, long periodEnd, Totals base, boolean baseKnown,
+                        Map<UsageKey, Totals> pending, List<LedgerBatch> unconfirmed, long nextSeq,
                         long oldestUnflushedAt) {
 
     public UsageBook {
         pending = Map.copyOf(pending);
+        unconfirmed = List.copyOf(unconfirmed);
     }
 
     /** A fresh book in {@code period}; {@code base} is the ledger's total for it, or null when unknown. */
     public static UsageBook start(String epoch, BillingPeriod period, Totals base) {
-        return new UsageBook(epoch, period.start().toEpochMilli(), period.end().toEpochMilli(),
-                base != null ? base : Totals.ZERO, base != null, Map.of(), null, 0, 0);
+        return new UsageBook(epoch, "", period.start().toEpochMilli(), period.end().toEpochMilli(),
+                base != null ? base : Totals.ZERO, base != null, Map.of(), List.of(), 0, 0);
     }
 
     /** The book moved to {@code period}: a new period starts from zero in the ledger. */
@@ -34,11 +47,54 @@ public record UsageBook(String epoch, long periodStart, long periodEnd, Totals b
         if (start == periodStart) {
             return this;
         }
-        return new UsageBook(epoch, start, period.end().toEpochMilli(), Totals.ZERO, true, pending, inflight,
+        return new UsageBook(epoch, writer, start, period.end().toEpochMilli(), Totals.ZERO, true, pending, unconfirmed,
                 nextSeq, oldestUnflushedAt);
     }
 
-    /** Everything used in the current period: confirmed, in flight and pending. */
+    /**
+     * This book as {@code member} writes it. A book last written by another member is sealed: its
+     * pending usage becomes a batch of the old epoch, and counting goes on under {@code freshEpoch}.
+     */
+    public UsageBook claimedBy(String member, String freshEpoch) {
+        if (member.equals(writer)) {
+            return this;
+        }
+        // Also for a never-written copy (new, or loaded from the ledger): its backup may be claimed too.
+        return new UsageBook(freshEpoch, member, periodStart, periodEnd, base, baseKnown, Map.of(), sealed(),
+                0, oldestUnflushedAt);
+    }
+
+    /**
+     * This book after a split-brain merge with {@code other}, the copy the other side kept: the other's
+     * unconfirmed batches and its pending usage (sealed under its epoch) join this book's, and this
+     * book seals its own pending and goes on under {@code freshEpoch}. Batches both copies hold are
+     * sent twice; the ledger applies each {@code (epoch, seq)} once, keeping the larger content.
+     */
+    public UsageBook absorb(UsageBook other, String freshEpoch) {
+        List<LedgerBatch> batches = new ArrayList<>(sealed());
+        batches.addAll(other.sealed());
+        long oldest = oldestUnflushedAt == 0 ? other.oldestUnflushedAt
+                : other.oldestUnflushedAt == 0 ? oldestUnflushedAt : Math.min(oldestUnflushedAt, other.oldestUnflushedAt);
+        return new UsageBook(freshEpoch, writer, periodStart, periodEnd, base, baseKnown, Map.of(), batches, 0,
+                batches.isEmpty() ? 0 : oldest);
+    }
+
+    /** The unconfirmed batches with pending usage appended as one more batch of this epoch. */
+    private List<LedgerBatch> sealed() {
+        if (pending.isEmpty()) {
+            return unconfirmed;
+        }
+        List<LedgerBatch> out = new ArrayList<>(unconfirmed);
+        out.add(new LedgerBatch(null, epoch, nextSeq, periodStart, periodEnd, pending));
+        return out;
+    }
+
+    /** The batch the flusher writes next, or null. */
+    public LedgerBatch inflight() {
+        return unconfirmed.isEmpty() ? null : unconfirmed.get(0);
+    }
+
+    /** Everything used in the current period: confirmed, unconfirmed and pending. */
     public Totals used() {
         Totals used = base;
         for (Map.Entry<UsageKey, Totals> e : pending.entrySet()) {
@@ -46,8 +102,8 @@ public record UsageBook(String epoch, long periodStart, long periodEnd, Totals b
                 used = used.plus(e.getValue());
             }
         }
-        if (inflight != null) {
-            for (Map.Entry<UsageKey, Totals> e : inflight.deltas().entrySet()) {
+        for (LedgerBatch b : unconfirmed) {
+            for (Map.Entry<UsageKey, Totals> e : b.deltas().entrySet()) {
                 if (e.getKey().periodStart() == periodStart) {
                     used = used.plus(e.getValue());
                 }
@@ -64,8 +120,8 @@ public record UsageBook(String epoch, long periodStart, long periodEnd, Totals b
                 out.merge(k.apiId(), v, Totals::plus);
             }
         });
-        if (inflight != null) {
-            inflight.deltas().forEach((k, v) -> {
+        for (LedgerBatch b : unconfirmed) {
+            b.deltas().forEach((k, v) -> {
                 if (k.periodStart() == periodStart) {
                     out.merge(k.apiId(), v, Totals::plus);
                 }
@@ -82,11 +138,11 @@ public record UsageBook(String epoch, long periodStart, long periodEnd, Totals b
         next.merge(new UsageKey(periodStart, apiId), delta, Totals::plus);
         next.values().removeIf(Totals::isZero);
         long oldest = oldestUnflushedAt == 0 ? now : oldestUnflushedAt;
-        return new UsageBook(epoch, periodStart, periodEnd, base, baseKnown, next, inflight, nextSeq, oldest);
+        return new UsageBook(epoch, writer, periodStart, periodEnd, base, baseKnown, next, unconfirmed, nextSeq, oldest);
     }
 
     public boolean hasUnflushed() {
-        return inflight != null || !pending.isEmpty();
+        return !unconfirmed.isEmpty() || !pending.isEmpty();
     }
 
     /** Units of the REQUESTS meter not yet confirmed by the ledger (all periods). */
@@ -95,51 +151,57 @@ public record UsageBook(String epoch, long periodStart, long periodEnd, Totals b
         for (Totals t : pending.values()) {
             n += t.requests();
         }
-        if (inflight != null) {
-            for (Totals t : inflight.deltas().values()) {
+        for (LedgerBatch b : unconfirmed) {
+            for (Totals t : b.deltas().values()) {
                 n += t.requests();
             }
         }
         return n;
     }
 
-    /** The batch to write now: the unconfirmed one again, or pending usage as a new one; null when there is nothing. */
+    /**
+     * The batch to write now, named for {@code userId}: the first unconfirmed one again, or pending
+     * usage as a new one; null when there is nothing.
+     */
     public Prepared prepare(String userId) {
-        if (inflight != null) {
-            return new Prepared(inflight, this);
+        if (!unconfirmed.isEmpty()) {
+            return new Prepared(unconfirmed.get(0).forUser(userId), this);
         }
         if (pending.isEmpty()) {
             return new Prepared(null, this);
         }
         LedgerBatch batch = new LedgerBatch(userId, epoch, nextSeq, periodStart, periodEnd, pending);
-        return new Prepared(batch, new UsageBook(epoch, periodStart, periodEnd, base, baseKnown, Map.of(), batch,
-                nextSeq + 1, oldestUnflushedAt));
+        return new Prepared(batch, new UsageBook(epoch, writer, periodStart, periodEnd, base, baseKnown, Map.of(),
+                List.of(batch), nextSeq + 1, oldestUnflushedAt));
     }
 
     public record Prepared(LedgerBatch batch, UsageBook book) {
     }
 
     /**
-     * The ledger confirmed batch {@code seq}; {@code ledgerTotal} is its total for {@code ledgerPeriodStart}
-     * after the write. A confirmation of any other batch changes nothing.
+     * The ledger applied batch {@code (epoch, seq)}; {@code ledgerTotal} is its total for
+     * {@code ledgerPeriodStart} after the write. A confirmation of any batch but the first unconfirmed
+     * one changes nothing.
      */
-    public UsageBook confirm(long seq, long ledgerPeriodStart, Totals ledgerTotal, long now) {
-        if (inflight == null || inflight.seq() != seq) {
+    public UsageBook confirm(String batchEpoch, long seq, long ledgerPeriodStart, Totals ledgerTotal, long now) {
+        LedgerBatch first = inflight();
+        if (first == null || first.seq() != seq || !first.epoch().equals(batchEpoch)) {
             return this;
         }
+        List<LedgerBatch> rest = unconfirmed.subList(1, unconfirmed.size());
         boolean samePeriod = ledgerPeriodStart == periodStart;
         Totals newBase = samePeriod ? ledgerTotal : base;
-        long oldest = pending.isEmpty() ? 0 : now;
-        return new UsageBook(epoch, periodStart, periodEnd, newBase, baseKnown || samePeriod, pending, null, nextSeq,
-                oldest);
+        long oldest = pending.isEmpty() && rest.isEmpty() ? 0 : now;
+        return new UsageBook(epoch, writer, periodStart, periodEnd, newBase, baseKnown || samePeriod, pending, rest,
+                nextSeq, oldest);
     }
 
-    /** The ledger's total for the current period, learned while nothing of it was in flight. */
+    /** The ledger's total for the current period, learned while nothing of it was unconfirmed. */
     public UsageBook withBase(long ledgerPeriodStart, Totals ledgerTotal) {
-        if (ledgerPeriodStart != periodStart || inflight != null) {
+        if (ledgerPeriodStart != periodStart || !unconfirmed.isEmpty()) {
             return this;
         }
-        return new UsageBook(epoch, periodStart, periodEnd, ledgerTotal, true, pending, null, nextSeq,
+        return new UsageBook(epoch, writer, periodStart, periodEnd, ledgerTotal, true, pending, unconfirmed, nextSeq,
                 oldestUnflushedAt);
     }
 }

@@ -59,6 +59,13 @@ import java.util.logging.Logger;
  * </ul>
  * Two members may flush the same key around a migration; both send the same {@code (epoch, seq)},
  * so one write is ignored and one confirmation is a no-op.
+ * <b>Two copies counting at once</b> (a partition, or an owner frozen past failure detection, while
+ * its backup was promoted): the promoted copy is claimed by its new owner, sealing the old owner's
+ * pending usage into a batch of the old epoch and counting under a new one; for the same
+ * {@code (epoch, seq)} one copy's batch then contains the other's, and the ledger adds only the
+ * difference ({@code LedgerCursor}). At the merge the kept entry absorbs the other side's unflushed
+ * batches ({@code UserStateMergePolicy}). {@code DivergentCopiesProperties} checks the rule for any
+ * interleaving.
  * <b>Whole-cluster loss</b> loses what no flush had committed yet: at most one flush interval of
  * usage (plus any backlog while PostgreSQL was down). <b>PostgreSQL down:</b> limiting goes on;
  * batches stay in the entries (backed up, never expiring while unconfirmed) and drain when the
@@ -184,7 +191,7 @@ public final class LedgerFlusher implements AutoCloseable {
         int fresh = 0;
         for (LedgerRepository.Applied a : results) {
             fresh += a.fresh() ? 1 : 0;
-            confirms.add(users.submitToKey(a.batch().userId(), FlushProcessor.confirm(a.batch().seq(),
+            confirms.add(users.submitToKey(a.batch().userId(), FlushProcessor.confirm(a.batch().epoch(), a.batch().seq(),
                     a.batch().periodStart(), a.periodTotal(), horizonMillis)).toCompletableFuture());
         }
         CompletableFuture.allOf(confirms.toArray(CompletableFuture[]::new)).join();

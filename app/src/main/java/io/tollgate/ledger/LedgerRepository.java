@@ -2,6 +2,7 @@ package io.tollgate.ledger;
 
 import io.tollgate.core.BillingPeriod;
 import io.tollgate.core.LedgerBatch;
+import io.tollgate.core.LedgerCursor;
 import io.tollgate.core.Totals;
 import io.tollgate.core.UsageKey;
 import org.jdbi.v3.core.Handle;
@@ -19,9 +20,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The ledger tables (migrations/sql/V2__ledger.sql). Applying a batch is idempotent: the batch's
- * {@code (user, epoch, seq)} advances {@code ledger_cursor} only if seq is new, and only then are its
- * deltas added, in the same transaction.
+ * The ledger tables (migrations/sql/V2__ledger.sql, V3). Applying a batch is idempotent: the cursor of
+ * its {@code (user, epoch)} decides what of it is new ({@link LedgerCursor}), and the cursor and the
+ * usage rows change in the same transaction.
  */
 public final class LedgerRepository {
     private final Jdbi jdbi;
@@ -32,20 +33,26 @@ public final class LedgerRepository {
         this.closedPeriodGraceMillis = closedPeriodGraceMillis;
     }
 
-    /** What the ledger holds for a user's period after a batch: the total to confirm the batch with. */
+    /**
+     * What the ledger holds for a user's period after a batch: the total to confirm the batch with.
+     * {@code fresh}: the batch added something (false for a re-send).
+     */
     public record Applied(LedgerBatch batch, boolean fresh, Totals periodTotal) {
     }
 
     /**
-     * Applies every batch (each at most once, ever) in one transaction of a few set-based statements,
-     * whatever the number of batches; returns each user's period total after it.
+     * Applies every batch (each {@code (user, epoch, seq)} at most once, ever, see {@link LedgerCursor})
+     * in one transaction of a few set-based statements, whatever the number of batches; returns each
+     * user's period total after it.
      */
     public List<Applied> apply(List<LedgerBatch> batches, Instant now) {
         if (batches.isEmpty()) {
             return List.of();
         }
         return jdbi.inTransaction(h -> {
-            Set<String> fresh = advanceCursors(h, batches);
+            Map<String, LedgerCursor> cursors = lockCursors(h, batches);
+            Map<String, LedgerCursor> changed = new LinkedHashMap<>();
+            Set<LedgerBatch> fresh = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
             List<String> users = new ArrayList<>();
             List<Long> periods = new ArrayList<>();
             List<Long> ends = new ArrayList<>();
@@ -54,32 +61,41 @@ public final class LedgerRepository {
             List<Long> bytes = new ArrayList<>();
             List<Long> compute = new ArrayList<>();
             for (LedgerBatch b : batches) {
-                if (!fresh.contains(b.userId() + '\n' + b.epoch())) {
-                    continue;
+                String key = cursorKey(b.userId(), b.epoch());
+                LedgerCursor before = cursors.getOrDefault(key, LedgerCursor.NONE);
+                LedgerCursor.Step step = before.apply(b);
+                if (step.changed(before)) {
+                    cursors.put(key, step.next());
+                    changed.put(key, step.next());
                 }
-                for (Map.Entry<UsageKey, Totals> d : b.deltas().entrySet()) {
-                    UsageKey key = d.getKey();
-                    boolean current = key.periodStart() == b.periodStart();
+                if (!step.toAdd().isEmpty()) {
+                    fresh.add(b);
+                }
+                for (Map.Entry<UsageKey, Totals> d : step.toAdd().entrySet()) {
+                    UsageKey key2 = d.getKey();
+                    boolean current = key2.periodStart() == b.periodStart();
                     long periodEnd = current ? b.periodEnd() : b.periodStart();
                     if (!current && now.toEpochMilli() > periodEnd + closedPeriodGraceMillis) {
-                        adjust(h, b.userId(), key.apiId(), key.periodStart(), d.getValue(),
+                        adjust(h, b.userId(), key2.apiId(), key2.periodStart(), d.getValue(),
                                 "usage counted after the period closed");
                         continue;
                     }
                     users.add(b.userId());
-                    periods.add(key.periodStart());
+                    periods.add(key2.periodStart());
                     ends.add(periodEnd);
-                    apis.add(key.apiId());
+                    apis.add(key2.apiId());
                     requests.add(d.getValue().requests());
                     bytes.add(d.getValue().bytes());
                     compute.add(d.getValue().computeMs());
                 }
             }
+            storeCursors(h, changed);
             if (!users.isEmpty()) {
                 h.createUpdate("""
                                 INSERT INTO usage_ledger (user_id, period_start, api_id, period_end, requests, bandwidth_bytes, compute_ms)
-                                SELECT u, to_timestamp(p / 1000.0), a, to_timestamp(e / 1000.0), r, b, c
+                                SELECT u, to_timestamp(p / 1000.0), a, to_timestamp(e / 1000.0), sum(r), sum(b), sum(c)
                                 FROM unnest(:u, :p, :a, :e, :r, :b, :c) AS t(u, p, a, e, r, b, c)
+                                GROUP BY u, p, a, e
                                 ON CONFLICT (user_id, period_start, api_id) DO UPDATE SET
                                     requests = usage_ledger.requests + EXCLUDED.requests,
                                     bandwidth_bytes = usage_ledger.bandwidth_bytes + EXCLUDED.bandwidth_bytes,
@@ -94,34 +110,68 @@ public final class LedgerRepository {
             Map<String, Totals> totals = totals(h, batches);
             List<Applied> out = new ArrayList<>(batches.size());
             for (LedgerBatch b : batches) {
-                out.add(new Applied(b, fresh.contains(b.userId() + '\n' + b.epoch()),
-                        totals.getOrDefault(b.userId(), Totals.ZERO)));
+                out.add(new Applied(b, fresh.contains(b), totals.getOrDefault(b.userId(), Totals.ZERO)));
             }
             return out;
         });
     }
 
-    /** Advances every batch's cursor that is behind it; returns "user\nepoch" of the batches that were new. */
-    private static Set<String> advanceCursors(Handle h, List<LedgerBatch> batches) {
+    private static String cursorKey(String user, String epoch) {
+        return user + '\n' + epoch;
+    }
+
+    /**
+     * Creates the missing cursors and locks all of this round's, in one order (two members flushing
+     * the same user around a migration wait for each other instead of deadlocking).
+     */
+    private static Map<String, LedgerCursor> lockCursors(Handle h, List<LedgerBatch> batches) {
         List<String> users = new ArrayList<>(batches.size());
         List<String> epochs = new ArrayList<>(batches.size());
-        List<Long> seqs = new ArrayList<>(batches.size());
         for (LedgerBatch b : batches) {
             users.add(b.userId());
             epochs.add(b.epoch());
-            seqs.add(b.seq());
         }
-        Set<String> fresh = new HashSet<>();
-        h.createQuery("""
+        h.createUpdate("""
                         INSERT INTO ledger_cursor (user_id, epoch, last_seq)
-                        SELECT u, e, s FROM unnest(:u, :e, :s) AS t(u, e, s)
-                        ON CONFLICT (user_id, epoch) DO UPDATE SET last_seq = EXCLUDED.last_seq, updated_at = now()
-                        WHERE ledger_cursor.last_seq < EXCLUDED.last_seq
-                        RETURNING user_id, epoch""")
-                .bindArray("u", String.class, users).bindArray("e", String.class, epochs).bindArray("s", Long.class, seqs)
-                .map((rs, ctx) -> fresh.add(rs.getString(1) + '\n' + rs.getString(2)))
+                        SELECT u, e, -1 FROM unnest(:u, :e) AS t(u, e) ORDER BY u, e
+                        ON CONFLICT (user_id, epoch) DO NOTHING""")
+                .bindArray("u", String.class, users).bindArray("e", String.class, epochs)
+                .execute();
+        Map<String, LedgerCursor> out = new HashMap<>();
+        h.createQuery("""
+                        SELECT c.user_id, c.epoch, c.last_seq, c.last_deltas::text FROM ledger_cursor c
+                        JOIN (SELECT DISTINCT u, e FROM unnest(:u, :e) AS t(u, e)) w ON c.user_id = w.u AND c.epoch = w.e
+                        ORDER BY c.user_id, c.epoch
+                        FOR UPDATE OF c""")
+                .bindArray("u", String.class, users).bindArray("e", String.class, epochs)
+                .map((rs, ctx) -> out.put(cursorKey(rs.getString(1), rs.getString(2)),
+                        new LedgerCursor(rs.getLong(3), BatchContent.decode(rs.getString(4)))))
                 .list();
-        return fresh;
+        return out;
+    }
+
+    private static void storeCursors(Handle h, Map<String, LedgerCursor> changed) {
+        if (changed.isEmpty()) {
+            return;
+        }
+        List<String> users = new ArrayList<>(changed.size());
+        List<String> epochs = new ArrayList<>(changed.size());
+        List<Long> seqs = new ArrayList<>(changed.size());
+        List<String> contents = new ArrayList<>(changed.size());
+        changed.forEach((key, cursor) -> {
+            int cut = key.indexOf('\n');
+            users.add(key.substring(0, cut));
+            epochs.add(key.substring(cut + 1));
+            seqs.add(cursor.lastSeq());
+            contents.add(BatchContent.encode(cursor.lastDeltas()));
+        });
+        h.createUpdate("""
+                        UPDATE ledger_cursor c SET last_seq = t.s, last_deltas = t.d::jsonb, updated_at = now()
+                        FROM unnest(:u, :e, :s, :d) AS t(u, e, s, d)
+                        WHERE c.user_id = t.u AND c.epoch = t.e""")
+                .bindArray("u", String.class, users).bindArray("e", String.class, epochs)
+                .bindArray("s", Long.class, seqs).bindArray("d", String.class, contents)
+                .execute();
     }
 
     /** Each batch's user total for the batch's current period, adjustments included. */

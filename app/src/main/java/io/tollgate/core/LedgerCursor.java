@@ -1,0 +1,53 @@
+package io.tollgate.core;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * What the ledger remembers per {@code (user, epoch)}: the last batch it applied, by seq and content.
+ *
+ * <p>A batch with a higher seq is new and applied whole. A batch with a lower seq is old and ignored.
+ * A batch with the same seq is a re-send, or the same batch as made by another copy of the entry
+ * (see {@link UsageBook}): of two such copies one is always a superset of the other, so the ledger
+ * adds only what the arriving one has beyond what was applied, meter by meter, and remembers the
+ * larger content. A plain re-send adds nothing. Pure: the repository loads and stores the cursor.
+ *
+ * @param lastSeq    the last applied seq, -1 for none
+ * @param lastDeltas the content applied for {@code lastSeq} (the larger, for two copies)
+ */
+public record LedgerCursor(long lastSeq, Map<UsageKey, Totals> lastDeltas) {
+    public static final LedgerCursor NONE = new LedgerCursor(-1, Map.of());
+
+    public LedgerCursor {
+        lastDeltas = Map.copyOf(lastDeltas);
+    }
+
+    /** @param toAdd what to add to the ledger's rows (empty: nothing) */
+    public record Step(Map<UsageKey, Totals> toAdd, LedgerCursor next) {
+        public boolean changed(LedgerCursor before) {
+            return !next.equals(before);
+        }
+    }
+
+    public Step apply(LedgerBatch batch) {
+        if (batch.seq() > lastSeq) {
+            return new Step(batch.deltas(), new LedgerCursor(batch.seq(), batch.deltas()));
+        }
+        if (batch.seq() < lastSeq) {
+            return new Step(Map.of(), this);
+        }
+        Map<UsageKey, Totals> toAdd = new HashMap<>();
+        Map<UsageKey, Totals> larger = new HashMap<>(lastDeltas);
+        for (Map.Entry<UsageKey, Totals> e : batch.deltas().entrySet()) {
+            Totals had = lastDeltas.getOrDefault(e.getKey(), Totals.ZERO);
+            Totals now = e.getValue();
+            Totals beyond = new Totals(Math.max(0, now.requests() - had.requests()),
+                    Math.max(0, now.bytes() - had.bytes()), Math.max(0, now.computeMs() - had.computeMs()));
+            if (!beyond.isZero()) {
+                toAdd.put(e.getKey(), beyond);
+                larger.put(e.getKey(), had.plus(beyond));
+            }
+        }
+        return new Step(toAdd, toAdd.isEmpty() ? this : new LedgerCursor(lastSeq, larger));
+    }
+}

@@ -1,0 +1,122 @@
+package io.tollgate.core;
+
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Two copies of one user's entry counting on both sides of a split (a partition, a frozen owner):
+ * whatever each side counts, flushes and confirms, in any interleaving, and whichever side is kept at
+ * the merge, the ledger ends with exactly the usage counted before the split plus what each side
+ * counted after it. The ledger here is {@link LedgerCursor} per epoch, the rule the repository runs.
+ */
+class DivergentCopiesProperties {
+    private static final BillingPeriod PERIOD = BillingCycle.utcCalendarMonth()
+            .periodAt(Instant.parse("2026-11-28T10:00:00Z"));
+
+    /** One side's step: 0 count a call, 1 flush (prepare + write), 2 confirm what the ledger returned, 3 flush and lose the confirm. */
+    record Action(boolean sideA, int kind, int units) {
+    }
+
+    @Provide
+    Arbitrary<List<Action>> actions() {
+        return net.jqwik.api.Combinators.combine(Arbitraries.of(true, false), Arbitraries.integers().between(0, 3),
+                Arbitraries.integers().between(1, 5)).as(Action::new).list().ofMaxSize(40);
+    }
+
+    /** The ledger: a cursor per epoch and the running total (one API, one period). */
+    static final class Ledger {
+        final Map<String, LedgerCursor> cursors = new HashMap<>();
+        long total;
+
+        long apply(LedgerBatch b) {
+            LedgerCursor.Step step = cursors.getOrDefault(b.epoch(), LedgerCursor.NONE).apply(b);
+            cursors.put(b.epoch(), step.next());
+            step.toAdd().values().forEach(t -> total += t.requests());
+            return total;
+        }
+    }
+
+    /** One copy of the entry's usage book, as one member sees it. */
+    static final class Copy {
+        UsageBook book;
+        final String member;
+        int epochs;
+
+        Copy(UsageBook book, String member) {
+            this.book = book;
+            this.member = member;
+        }
+
+        void write(long units) {
+            book = book.claimedBy(member, member + "-epoch-" + epochs++).record("api", new Totals(units, 0, 0), 1);
+        }
+
+        LedgerBatch prepare() {
+            UsageBook.Prepared p = book.claimedBy(member, member + "-epoch-" + epochs++).prepare("u");
+            book = p.book();
+            return p.batch();
+        }
+
+        void flush(Ledger ledger, boolean confirm) {
+            LedgerBatch b = prepare();
+            if (b != null) {
+                long total = ledger.apply(b);
+                if (confirm) {
+                    book = book.confirm(b.epoch(), b.seq(), PERIOD.start().toEpochMilli(), new Totals(total, 0, 0), 1);
+                }
+            }
+        }
+
+        void drain(Ledger ledger) {
+            for (int i = 0; i < 100 && book.hasUnflushed(); i++) {
+                flush(ledger, true);
+            }
+            assertThat(book.hasUnflushed()).isFalse();
+        }
+    }
+
+    @Property(tries = 1000)
+    void theLedgerHoldsThePrefixAndWhatEachSideCountedExactlyOnce(@ForAll("actions") List<Action> before,
+                                                                  @ForAll("actions") List<Action> after,
+                                                                  @ForAll boolean keepA) {
+        Ledger ledger = new Ledger();
+        Copy a = new Copy(UsageBook.start("e0", PERIOD, Totals.ZERO), "A");
+        long counted = 0;
+        for (Action x : before) {
+            counted += run(x, a, ledger);
+        }
+        // The split: B holds A's last state (a sync backup) and is promoted; A goes on, not knowing.
+        Copy b = new Copy(a.book, "B");
+        for (Action x : after) {
+            counted += run(x, x.sideA() ? a : b, ledger);
+        }
+        // The merge: one side's entry is kept and absorbs the other's.
+        Copy kept = keepA ? a : b;
+        Copy other = keepA ? b : a;
+        kept.book = kept.book.absorb(other.book, "merged");
+        kept.drain(ledger);
+        assertThat(ledger.total).isEqualTo(counted);
+    }
+
+    private static long run(Action x, Copy copy, Ledger ledger) {
+        switch (x.kind()) {
+            case 0 -> {
+                copy.write(x.units());
+                return x.units();
+            }
+            case 1, 2 -> copy.flush(ledger, x.kind() == 2);
+            default -> copy.flush(ledger, false);
+        }
+        return 0;
+    }
+}
