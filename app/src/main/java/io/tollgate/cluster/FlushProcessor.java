@@ -3,6 +3,7 @@ package io.tollgate.cluster;
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
 import io.tollgate.core.LedgerBatch;
+import io.tollgate.core.LedgerCursor;
 import io.tollgate.core.Totals;
 import io.tollgate.core.UsageBook;
 import io.tollgate.core.UserState;
@@ -11,10 +12,10 @@ import java.io.IOException;
 import java.util.Map;
 
 /**
- * The two ledger steps on a user's entry: PREPARE hands out the batch to write (the unconfirmed one
- * again, or pending usage as a new one); CONFIRM records that the ledger applied batch {@code seq}
- * and now holds {@code total} for the period starting at {@code periodStart}; BASE sets the ledger
- * total learned while nothing was in flight.
+ * The ledger steps on a user's entry: PREPARE hands out the batch to write (the first unconfirmed one
+ * again, or pending usage as a new one); CONFIRM passes the ledger's cursor for the batch's epoch
+ * after the write and its total for the period starting at {@code periodStart}; BASE sets the ledger
+ * total learned while nothing was unconfirmed.
  */
 public final class FlushProcessor extends UserEntryProcessor<LedgerBatch> {
 
@@ -25,6 +26,7 @@ public final class FlushProcessor extends UserEntryProcessor<LedgerBatch> {
     private byte mode;
     private String epoch = "";
     private long seq;
+    private Map<io.tollgate.core.UsageKey, Totals> applied = Map.of();
     private long periodStart;
     private Totals total = Totals.ZERO;
 
@@ -38,18 +40,21 @@ public final class FlushProcessor extends UserEntryProcessor<LedgerBatch> {
         return p;
     }
 
-    public static FlushProcessor confirm(String epoch, long seq, long periodStart, Totals total, long horizonMillis) {
+    /** @param ledger the ledger's cursor for {@code epoch} after the write */
+    public static FlushProcessor confirm(String epoch, LedgerCursor ledger, long periodStart, Totals total,
+                                         long horizonMillis) {
         FlushProcessor p = prepare(horizonMillis);
         p.mode = CONFIRM;
         p.epoch = epoch;
-        p.seq = seq;
+        p.seq = ledger.lastSeq();
+        p.applied = ledger.lastDeltas();
         p.periodStart = periodStart;
         p.total = total;
         return p;
     }
 
     public static FlushProcessor base(long periodStart, Totals total, long horizonMillis) {
-        FlushProcessor p = confirm("", -1, periodStart, total, horizonMillis);
+        FlushProcessor p = confirm("", LedgerCursor.NONE, periodStart, total, horizonMillis);
         p.mode = BASE;
         return p;
     }
@@ -70,7 +75,8 @@ public final class FlushProcessor extends UserEntryProcessor<LedgerBatch> {
                 batch = prepared.batch();
                 next = prepared.book();
             }
-            case CONFIRM -> next = book.confirm(epoch, seq, periodStart, total, System.currentTimeMillis());
+            case CONFIRM -> next = book.confirm(epoch, new LedgerCursor(seq, applied), periodStart, total,
+                    System.currentTimeMillis());
             default -> next = book.withBase(periodStart, total);
         }
         if (!next.equals(book)) {
@@ -89,6 +95,7 @@ public final class FlushProcessor extends UserEntryProcessor<LedgerBatch> {
         out.writeByte(mode);
         out.writeString(epoch);
         out.writeLong(seq);
+        Wire.writeUsageMap(out, applied);
         out.writeLong(periodStart);
         Wire.writeTotals(out, total);
         out.writeLong(horizonMillis);
@@ -99,6 +106,7 @@ public final class FlushProcessor extends UserEntryProcessor<LedgerBatch> {
         mode = in.readByte();
         epoch = in.readString();
         seq = in.readLong();
+        applied = Wire.readUsageMap(in);
         periodStart = in.readLong();
         total = Wire.readTotals(in);
         horizonMillis = in.readLong();

@@ -27,7 +27,7 @@ public final class UserStateMergePolicy implements SplitBrainMergePolicy<UserSta
         if (kept == null || other == null) {
             return kept != null ? existing.getRawValue() : merging.getRawValue();
         }
-        return kept.absorb(other, UUID.randomUUID().toString());
+        return kept.absorb(other, UUID.randomUUID().toString(), System.currentTimeMillis());
     }
 
     @Override

@@ -196,6 +196,12 @@ final class Wire {
             writeVarLong(out, i == 0 ? times[0] : times[i] - times[i - 1]);
             out.writeByte(states[i]);
         }
+        writeVarLong(out, r.unseen().size());
+        for (Map.Entry<Long, RecentOps.Cancelled> e : r.unseen().entrySet()) {
+            out.writeLong(e.getKey());
+            out.writeString(e.getValue().apiId());
+            out.writeLong(e.getValue().cost());
+        }
     }
 
     static RecentOps readRecent(ObjectDataInput in) throws IOException {
@@ -212,7 +218,12 @@ final class Wire {
             times[i] = i == 0 ? t : times[i - 1] + t;
             states[i] = in.readByte();
         }
-        return new RecentOps(ids, times, states);
+        int u = (int) readVarLong(in);
+        Map<Long, RecentOps.Cancelled> unseen = new HashMap<>();
+        for (int i = 0; i < u; i++) {
+            unseen.put(in.readLong(), new RecentOps.Cancelled(in.readString(), in.readLong()));
+        }
+        return new RecentOps(ids, times, states, unseen);
     }
 
     static void writeUserState(ObjectDataOutput out, UserState s) throws IOException {

@@ -29,6 +29,26 @@ public record LedgerCursor(long lastSeq, Map<UsageKey, Totals> lastDeltas) {
         }
     }
 
+    /**
+     * True when the ledger holds everything of {@code batch}: an older seq (a copy's batch never runs
+     * ahead of what it confirmed, so an older one is contained), or the same seq with no meter above
+     * what was applied. A copy may forget its batch only then: the confirmation of another copy's,
+     * smaller, batch with the same name must not make it drop usage the ledger does not have.
+     */
+    public boolean covers(LedgerBatch batch) {
+        if (batch.seq() != lastSeq) {
+            return batch.seq() < lastSeq;
+        }
+        for (Map.Entry<UsageKey, Totals> e : batch.deltas().entrySet()) {
+            Totals had = lastDeltas.getOrDefault(e.getKey(), Totals.ZERO);
+            Totals t = e.getValue();
+            if (t.requests() > had.requests() || t.bytes() > had.bytes() || t.computeMs() > had.computeMs()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     public Step apply(LedgerBatch batch) {
         if (batch.seq() > lastSeq) {
             return new Step(batch.deltas(), new LedgerCursor(batch.seq(), batch.deltas()));

@@ -1,6 +1,8 @@
 package io.tollgate.core;
 
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * The operations applied to one entry in the last {@code horizon} milliseconds, by id.
@@ -20,14 +22,25 @@ import java.util.Arrays;
  * @param ids    operation ids, oldest first
  * @param times  when each was applied (owner's clock, epoch millis)
  * @param states {@link #APPLIED}, {@link #CANCELLED} or {@link #CONFIRMED} (the latest record of an id counts)
+ * @param unseen what was cancelled here before this copy ever saw it applied, by id: another copy of
+ *               the entry (the other side of a split) may have applied it, and a merge must then take
+ *               it back ({@link UserState#absorb}). Empty but in failures.
  */
-public record RecentOps(long[] ids, long[] times, byte[] states) {
+public record RecentOps(long[] ids, long[] times, byte[] states, Map<Long, Cancelled> unseen) {
+
+    /** A call cancelled before it was seen: enough to take it back from usage counted elsewhere. */
+    public record Cancelled(String apiId, long cost) {
+    }
+
+    public RecentOps {
+        unseen = Map.copyOf(unseen);
+    }
 
     public static final byte APPLIED = 1;
     public static final byte CANCELLED = 2;
     /** Applied, and a replay has told a caller "allowed": a later cancel must not take it back. */
     public static final byte CONFIRMED = 3;
-    private static final RecentOps EMPTY = new RecentOps(new long[0], new long[0], new byte[0]);
+    private static final RecentOps EMPTY = new RecentOps(new long[0], new long[0], new byte[0], Map.of());
 
     public static RecentOps empty() {
         return EMPTY;
@@ -90,7 +103,41 @@ public record RecentOps(long[] ids, long[] times, byte[] states) {
         nIds[n] = id;
         nTimes[n] = now;
         nStates[n] = state;
-        return new RecentOps(nIds, nTimes, nStates);
+        return new RecentOps(nIds, nTimes, nStates, stillKnown(unseen, nIds));
+    }
+
+    /** {@link #with} a tombstone for {@code id}, which this copy never saw applied. */
+    public RecentOps withUnseenCancel(long id, long now, long horizonMillis, int capacity, long doneBelow,
+                                      Cancelled what) {
+        RecentOps next = with(id, CANCELLED, now, horizonMillis, capacity, doneBelow);
+        Map<Long, Cancelled> u = new HashMap<>(next.unseen);
+        u.put(id, what);
+        return new RecentOps(next.ids, next.times, next.states, u);
+    }
+
+    /** The cancels recorded here before this copy saw them that {@code other} has applied (and not confirmed). */
+    public Map<Long, Cancelled> appliedIn(RecentOps other) {
+        Map<Long, Cancelled> out = new HashMap<>();
+        unseen.forEach((id, c) -> {
+            if (other.stateOf(id) == APPLIED) {
+                out.put(id, c);
+            }
+        });
+        return out;
+    }
+
+    private static Map<Long, Cancelled> stillKnown(Map<Long, Cancelled> unseen, long[] ids) {
+        if (unseen.isEmpty()) {
+            return unseen;
+        }
+        Map<Long, Cancelled> out = new HashMap<>();
+        for (long id : ids) {
+            Cancelled c = unseen.get(id);
+            if (c != null) {
+                out.put(id, c);
+            }
+        }
+        return out;
     }
 
     /** These ops and those of {@code other} not recorded here, in time order. */
@@ -116,7 +163,10 @@ public record RecentOps(long[] ids, long[] times, byte[] states) {
                 j++;
             }
         }
-        return new RecentOps(Arrays.copyOf(nIds, k), Arrays.copyOf(nTimes, k), Arrays.copyOf(nStates, k));
+        Map<Long, Cancelled> u = new HashMap<>(other.unseen);
+        u.putAll(unseen);
+        long[] kept = Arrays.copyOf(nIds, k);
+        return new RecentOps(kept, Arrays.copyOf(nTimes, k), Arrays.copyOf(nStates, k), stillKnown(u, kept));
     }
 
     private boolean keeps(int i, long id, long doneBelow) {
@@ -134,7 +184,7 @@ public record RecentOps(long[] ids, long[] times, byte[] states) {
     @Override
     public boolean equals(Object o) {
         return o instanceof RecentOps r && Arrays.equals(ids, r.ids) && Arrays.equals(times, r.times)
-                && Arrays.equals(states, r.states);
+                && Arrays.equals(states, r.states) && unseen.equals(r.unseen);
     }
 
     @Override

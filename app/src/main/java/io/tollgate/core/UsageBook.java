@@ -102,8 +102,8 @@ public record UsageBook(String epoch, String writer, long periodStart, long peri
                 used = used.plus(e.getValue());
             }
         }
-        for (LedgerBatch b : unconfirmed) {
-            for (Map.Entry<UsageKey, Totals> e : b.deltas().entrySet()) {
+        for (Map<UsageKey, Totals> deltas : unconfirmedContent()) {
+            for (Map.Entry<UsageKey, Totals> e : deltas.entrySet()) {
                 if (e.getKey().periodStart() == periodStart) {
                     used = used.plus(e.getValue());
                 }
@@ -120,13 +120,35 @@ public record UsageBook(String epoch, String writer, long periodStart, long peri
                 out.merge(k.apiId(), v, Totals::plus);
             }
         });
-        for (LedgerBatch b : unconfirmed) {
-            b.deltas().forEach((k, v) -> {
+        for (Map<UsageKey, Totals> deltas : unconfirmedContent()) {
+            deltas.forEach((k, v) -> {
                 if (k.periodStart() == periodStart) {
                     out.merge(k.apiId(), v, Totals::plus);
                 }
             });
         }
+        return out;
+    }
+
+    /**
+     * The content of the unconfirmed batches as the ledger will count it: after a merge two copies of
+     * one {@code (epoch, seq)} may both be here, and the ledger keeps the larger ({@link LedgerCursor}).
+     */
+    private java.util.Collection<Map<UsageKey, Totals>> unconfirmedContent() {
+        if (unconfirmed.size() < 2) {
+            return unconfirmed.isEmpty() ? List.of() : List.of(unconfirmed.get(0).deltas());
+        }
+        Map<String, Map<UsageKey, Totals>> byName = new java.util.LinkedHashMap<>();
+        for (LedgerBatch b : unconfirmed) {
+            byName.merge(b.epoch() + '\n' + b.seq(), b.deltas(), UsageBook::larger);
+        }
+        return byName.values();
+    }
+
+    private static Map<UsageKey, Totals> larger(Map<UsageKey, Totals> a, Map<UsageKey, Totals> b) {
+        Map<UsageKey, Totals> out = new HashMap<>(a);
+        b.forEach((k, t) -> out.merge(k, t, (x, y) -> new Totals(Math.max(x.requests(), y.requests()),
+                Math.max(x.bytes(), y.bytes()), Math.max(x.computeMs(), y.computeMs()))));
         return out;
     }
 
@@ -151,8 +173,8 @@ public record UsageBook(String epoch, String writer, long periodStart, long peri
         for (Totals t : pending.values()) {
             n += t.requests();
         }
-        for (LedgerBatch b : unconfirmed) {
-            for (Totals t : b.deltas().values()) {
+        for (Map<UsageKey, Totals> deltas : unconfirmedContent()) {
+            for (Totals t : deltas.values()) {
                 n += t.requests();
             }
         }
@@ -179,13 +201,13 @@ public record UsageBook(String epoch, String writer, long periodStart, long peri
     }
 
     /**
-     * The ledger applied batch {@code (epoch, seq)}; {@code ledgerTotal} is its total for
-     * {@code ledgerPeriodStart} after the write. A confirmation of any batch but the first unconfirmed
-     * one changes nothing.
+     * The ledger's cursor for {@code batchEpoch} after a write, and its total for
+     * {@code ledgerPeriodStart}: the first unconfirmed batch is done if the ledger holds all of it
+     * ({@link LedgerCursor#covers}). Anything else changes nothing: the batch is sent again.
      */
-    public UsageBook confirm(String batchEpoch, long seq, long ledgerPeriodStart, Totals ledgerTotal, long now) {
+    public UsageBook confirm(String batchEpoch, LedgerCursor ledger, long ledgerPeriodStart, Totals ledgerTotal, long now) {
         LedgerBatch first = inflight();
-        if (first == null || first.seq() != seq || !first.epoch().equals(batchEpoch)) {
+        if (first == null || !first.epoch().equals(batchEpoch) || !ledger.covers(first)) {
             return this;
         }
         List<LedgerBatch> rest = unconfirmed.subList(1, unconfirmed.size());

@@ -103,8 +103,11 @@ public final class UserRules {
             counters = RateLimiter.release(counters, r.limits(), r.apiId(), r.cost(), appliedAt, now);
             usage = usage.record(r.apiId(), new Totals(-r.cost(), 0, 0), now);
         }
-        RecentOps recent = state.recent().with(r.opId(), RecentOps.CANCELLED, now, memory.horizonMillis(), memory.capacity(),
-                r.doneBelow());
+        RecentOps recent = seen == RecentOps.APPLIED
+                ? state.recent().with(r.opId(), RecentOps.CANCELLED, now, memory.horizonMillis(), memory.capacity(),
+                        r.doneBelow())
+                : state.recent().withUnseenCancel(r.opId(), now, memory.horizonMillis(), memory.capacity(),
+                        r.doneBelow(), new RecentOps.Cancelled(r.apiId(), r.cost()));
         return new Step(Decision.failure(Outcome.FAILURE_CLOSED, now), new UserState(counters, usage, recent), true, false);
     }
 

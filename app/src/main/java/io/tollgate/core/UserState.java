@@ -1,5 +1,8 @@
 package io.tollgate.core;
 
+import java.util.HashMap;
+import java.util.Map;
+
 /** One user's entry in the cluster: rate counters, quota usage book and recently applied operations. */
 public record UserState(Counters counters, UsageBook usage, RecentOps recent) {
 
@@ -24,9 +27,17 @@ public record UserState(Counters counters, UsageBook usage, RecentOps recent) {
     /**
      * This entry after a split-brain merge with the other side's copy: this side's counters (the
      * majority's, normally), the other's unflushed usage for the ledger and the operation ids of both.
+     * A call one side applied and the other cancelled before seeing it (its caller was answered by the
+     * failure policy) is taken back from usage.
      */
-    public UserState absorb(UserState other, String freshEpoch) {
-        return new UserState(counters, usage.absorb(other.usage, freshEpoch), recent.union(other.recent));
+    public UserState absorb(UserState other, String freshEpoch, long now) {
+        UsageBook merged = usage.absorb(other.usage, freshEpoch);
+        Map<Long, RecentOps.Cancelled> undo = new HashMap<>(recent.appliedIn(other.recent));
+        undo.putAll(other.recent.appliedIn(recent));
+        for (RecentOps.Cancelled c : undo.values()) {
+            merged = merged.record(c.apiId(), new Totals(-c.cost(), 0, 0), now);
+        }
+        return new UserState(counters, merged, recent.union(other.recent));
     }
 
     /** Nothing worth keeping: no counts in any window and nothing the ledger still has to confirm. */

@@ -191,7 +191,7 @@ public final class LedgerFlusher implements AutoCloseable {
         int fresh = 0;
         for (LedgerRepository.Applied a : results) {
             fresh += a.fresh() ? 1 : 0;
-            confirms.add(users.submitToKey(a.batch().userId(), FlushProcessor.confirm(a.batch().epoch(), a.batch().seq(),
+            confirms.add(users.submitToKey(a.batch().userId(), FlushProcessor.confirm(a.batch().epoch(), a.cursor(),
                     a.batch().periodStart(), a.periodTotal(), horizonMillis)).toCompletableFuture());
         }
         CompletableFuture.allOf(confirms.toArray(CompletableFuture[]::new)).join();

@@ -37,7 +37,7 @@ public final class LedgerRepository {
      * What the ledger holds for a user's period after a batch: the total to confirm the batch with.
      * {@code fresh}: the batch added something (false for a re-send).
      */
-    public record Applied(LedgerBatch batch, boolean fresh, Totals periodTotal) {
+    public record Applied(LedgerBatch batch, boolean fresh, Totals periodTotal, LedgerCursor cursor) {
     }
 
     /**
@@ -110,7 +110,8 @@ public final class LedgerRepository {
             Map<String, Totals> totals = totals(h, batches);
             List<Applied> out = new ArrayList<>(batches.size());
             for (LedgerBatch b : batches) {
-                out.add(new Applied(b, fresh.contains(b), totals.getOrDefault(b.userId(), Totals.ZERO)));
+                out.add(new Applied(b, fresh.contains(b), totals.getOrDefault(b.userId(), Totals.ZERO),
+                        cursors.getOrDefault(cursorKey(b.userId(), b.epoch()), LedgerCursor.NONE)));
             }
             return out;
         });

@@ -23,13 +23,17 @@ class DivergentCopiesProperties {
     private static final BillingPeriod PERIOD = BillingCycle.utcCalendarMonth()
             .periodAt(Instant.parse("2026-11-28T10:00:00Z"));
 
-    /** One side's step: 0 count a call, 1 flush (prepare + write), 2 confirm what the ledger returned, 3 flush and lose the confirm. */
+    /**
+     * One side's step: 0 count a call; 1 and 2 flush (prepare, write, confirm); 3 flush and lose the
+     * confirmation; 4 flush with the confirmation delivered to the other copy (it goes to whichever
+     * copy the key's owner holds by then); 5 prepare, but the database write fails.
+     */
     record Action(boolean sideA, int kind, int units) {
     }
 
     @Provide
     Arbitrary<List<Action>> actions() {
-        return net.jqwik.api.Combinators.combine(Arbitraries.of(true, false), Arbitraries.integers().between(0, 3),
+        return net.jqwik.api.Combinators.combine(Arbitraries.of(true, false), Arbitraries.integers().between(0, 5),
                 Arbitraries.integers().between(1, 5)).as(Action::new).list().ofMaxSize(40);
     }
 
@@ -38,11 +42,12 @@ class DivergentCopiesProperties {
         final Map<String, LedgerCursor> cursors = new HashMap<>();
         long total;
 
-        long apply(LedgerBatch b) {
+        /** Applies the batch; returns the cursor of its epoch after. */
+        LedgerCursor apply(LedgerBatch b) {
             LedgerCursor.Step step = cursors.getOrDefault(b.epoch(), LedgerCursor.NONE).apply(b);
             cursors.put(b.epoch(), step.next());
             step.toAdd().values().forEach(t -> total += t.requests());
-            return total;
+            return step.next();
         }
     }
 
@@ -67,19 +72,21 @@ class DivergentCopiesProperties {
             return p.batch();
         }
 
-        void flush(Ledger ledger, boolean confirm) {
+        /** @param confirmTo the copy the confirmation reaches, or null when it is lost */
+        void flush(Ledger ledger, Copy confirmTo) {
             LedgerBatch b = prepare();
             if (b != null) {
-                long total = ledger.apply(b);
-                if (confirm) {
-                    book = book.confirm(b.epoch(), b.seq(), PERIOD.start().toEpochMilli(), new Totals(total, 0, 0), 1);
+                LedgerCursor cursor = ledger.apply(b);
+                if (confirmTo != null) {
+                    confirmTo.book = confirmTo.book.confirm(b.epoch(), cursor, PERIOD.start().toEpochMilli(),
+                            new Totals(ledger.total, 0, 0), 1);
                 }
             }
         }
 
         void drain(Ledger ledger) {
             for (int i = 0; i < 100 && book.hasUnflushed(); i++) {
-                flush(ledger, true);
+                flush(ledger, this);
             }
             assertThat(book.hasUnflushed()).isFalse();
         }
@@ -93,12 +100,12 @@ class DivergentCopiesProperties {
         Copy a = new Copy(UsageBook.start("e0", PERIOD, Totals.ZERO), "A");
         long counted = 0;
         for (Action x : before) {
-            counted += run(x, a, ledger);
+            counted += run(x, a, a, ledger);
         }
         // The split: B holds A's last state (a sync backup) and is promoted; A goes on, not knowing.
         Copy b = new Copy(a.book, "B");
         for (Action x : after) {
-            counted += run(x, x.sideA() ? a : b, ledger);
+            counted += run(x, x.sideA() ? a : b, x.sideA() ? b : a, ledger);
         }
         // The merge: one side's entry is kept and absorbs the other's.
         Copy kept = keepA ? a : b;
@@ -108,14 +115,24 @@ class DivergentCopiesProperties {
         assertThat(ledger.total).isEqualTo(counted);
     }
 
-    private static long run(Action x, Copy copy, Ledger ledger) {
+    @net.jqwik.api.Example
+    void aConfirmationOfTheSmallerCopyOfABatchDoesNotMakeTheLargerOneForgetItsUsage() {
+        List<Action> before = List.of(new Action(true, 0, 2));
+        List<Action> after = List.of(new Action(true, 0, 3), new Action(true, 5, 0), new Action(false, 4, 0));
+        theLedgerHoldsThePrefixAndWhatEachSideCountedExactlyOnce(before, after, true);
+        theLedgerHoldsThePrefixAndWhatEachSideCountedExactlyOnce(before, after, false);
+    }
+
+    private static long run(Action x, Copy copy, Copy other, Ledger ledger) {
         switch (x.kind()) {
             case 0 -> {
                 copy.write(x.units());
                 return x.units();
             }
-            case 1, 2 -> copy.flush(ledger, x.kind() == 2);
-            default -> copy.flush(ledger, false);
+            case 1, 2 -> copy.flush(ledger, copy);
+            case 3 -> copy.flush(ledger, null);
+            case 4 -> copy.flush(ledger, other);
+            default -> copy.prepare();
         }
         return 0;
     }

@@ -87,4 +87,27 @@ class UserRulesTest {
         assertThat(RateLimiter.usage(denied.state().counters(), LIMITS.get(0), "api", T0 + 10).used()).isEqualTo(5);
         assertThat(denied.state().usage().used().requests()).isEqualTo(5);
     }
+
+    @Test
+    void aCallOneSideAppliedAndTheOtherCancelledUnseenIsNotBilledAfterTheMerge() {
+        UserState before = UserRules.acquire(fresh(), acquire(1, Long.MAX_VALUE), T0, MEMORY).state()
+                .claimedBy("A", "e-a");
+        // The cut-off owner A applies call 2, but its answer comes too late: the caller answers fail-closed.
+        UserState a = UserRules.acquire(before, acquire(2, Long.MAX_VALUE), T0 + 10, MEMORY).state();
+        // The majority's promoted copy B gets the cancel of call 2 before the merge: it never saw the call.
+        UserState b = UserRules.cancel(before.claimedBy("B", "e-b"), acquire(2, Long.MAX_VALUE), T0 + 20, MEMORY).state();
+        assertThat(a.usage().used().requests()).isEqualTo(2);
+        assertThat(b.usage().used().requests()).isEqualTo(1);
+        for (UserState merged : java.util.List.of(b.absorb(a, "m", T0 + 30), a.absorb(b, "m", T0 + 30))) {
+            DivergentCopiesProperties.Ledger ledger = new DivergentCopiesProperties.Ledger();
+            UsageBook book = merged.usage();
+            while (book.hasUnflushed()) {
+                UsageBook.Prepared p = book.prepare("u");
+                LedgerCursor cursor = ledger.apply(p.batch());
+                book = p.book().confirm(p.batch().epoch(), cursor, book.periodStart(), new Totals(ledger.total, 0, 0), T0);
+            }
+            assertThat(merged.usage().used().requests()).as("the merged entry's own view").isEqualTo(1);
+            assertThat(ledger.total).as("only call 1 is billed").isEqualTo(1);
+        }
+    }
 }
