@@ -5,6 +5,7 @@ import com.hazelcast.map.IMap;
 import io.tollgate.cluster.ApiDecision;
 import io.tollgate.cluster.ApiProcessor;
 import io.tollgate.cluster.ClusterMember;
+import io.tollgate.cluster.OnCompletion;
 import io.tollgate.cluster.UsageProcessor;
 import io.tollgate.cluster.UserCheckProcessor;
 import io.tollgate.cluster.UserProcessor;
@@ -270,7 +271,7 @@ public final class DecisionService implements AutoCloseable {
         }
         ticket.hold();
         try {
-            return submit.get().whenComplete((v, e) -> ticket.release());
+            return OnCompletion.run(submit.get(), (v, e) -> ticket.release());
         } catch (RuntimeException e) {
             ticket.release();
             throw e;
@@ -294,9 +295,10 @@ public final class DecisionService implements AutoCloseable {
      */
     private void remember(String idemKey, Decision decision) {
         if (idemKey != null) {
-            idempotency.setAsync(idemKey, decision).exceptionally(e -> {
-                LOG.log(Level.FINE, "idempotency record not written", e);
-                return null;
+            OnCompletion.run(idempotency.setAsync(idemKey, decision), (v, e) -> {
+                if (e != null) {
+                    LOG.log(Level.FINE, "idempotency record not written", e);
+                }
             });
         }
     }

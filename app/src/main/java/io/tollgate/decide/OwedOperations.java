@@ -1,6 +1,7 @@
 package io.tollgate.decide;
 
 import com.hazelcast.map.IMap;
+import io.tollgate.cluster.OnCompletion;
 import io.tollgate.cluster.UserProcessor;
 import io.tollgate.core.UserState;
 
@@ -85,7 +86,8 @@ final class OwedOperations implements AutoCloseable {
         for (Owed o : batch) {
             // Each attempt holds the id too: one that timed out here may still be retried by Hazelcast.
             o.hold();
-            sent.add(users.submitToKey(o.userId(), o.processor()).toCompletableFuture().whenComplete((v, e) -> o.release()));
+            sent.add(OnCompletion.run(users.submitToKey(o.userId(), o.processor()), (v, e) -> o.release())
+                    .toCompletableFuture());
         }
         for (int i = 0; i < batch.size(); i++) {
             try {

@@ -17,7 +17,7 @@ import java.util.function.Supplier;
  *         () -> users.submitToKey(call.userId(), new UserProcessor(...))), deadline);
  * </pre>
  * The stage returned is the one Hazelcast returned (the caller waits for nothing extra); the time is
- * recorded when it completes, on Hazelcast's response thread. A call that never answers records
+ * recorded when it completes, on the completing thread ({@link io.tollgate.cluster.OnCompletion}). A call that never answers records
  * nothing. Processor names are constants: {@link #USER_ACQUIRE} etc.
  */
 public final class EntryProcessorTimer {
@@ -51,7 +51,7 @@ public final class EntryProcessorTimer {
             Instruments.end(span, e);
             throw e;
         }
-        stage.whenComplete((v, e) -> {
+        io.tollgate.cluster.OnCompletion.run(stage, (v, e) -> {
             in.recordProcessor(processor, System.nanoTime() - started);
             Instruments.end(span, e);
         });
