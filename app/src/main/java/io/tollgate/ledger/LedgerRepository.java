@@ -248,13 +248,6 @@ public final class LedgerRepository {
         return out;
     }
 
-    /** Users with ledger rows in a period containing {@code at} (pre-loading the cluster on start). */
-    public List<String> activeUsersAt(Instant at) {
-        return jdbi.withHandle(h -> h.createQuery(
-                        "SELECT DISTINCT user_id FROM usage_ledger WHERE period_start <= :t AND period_end > :t")
-                .bind("t", OffsetDateTime.ofInstant(at, ZoneOffset.UTC)).mapTo(String.class).list());
-    }
-
     public void adjust(String userId, String apiId, long periodStart, Totals delta, String reason) {
         jdbi.useHandle(h -> adjust(h, userId, apiId, periodStart, delta, reason));
     }

@@ -13,8 +13,8 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Rebuilds a user's entry from the ledger when the cluster has none: on cluster start (every user
- * with usage in the current period is pre-loaded) and when an entry that expired is used again. The
+ * Rebuilds a user's entry from the ledger when the cluster has none: on the first call of a user
+ * after a full restart, and when an entry that expired is used again. The
  * entry starts a new epoch with the ledger's total as its confirmed base (the period is taken from the
  * ledger rows, so no policy look-up is needed here).
  *
@@ -65,15 +65,14 @@ public final class UserStateLoader implements MapLoader<String, UserState> {
         return out;
     }
 
+    /**
+     * No pre-load. Hazelcast refuses operations on a map while its keys load, and loads again when the
+     * partition that coordinates the load changes owner; a merge after a split failed on a member
+     * whose users map was "still loading data from external store", and its entries were lost to
+     * the merge. Loading each user on first use costs one indexed query instead.
+     */
     @Override
     public Iterable<String> loadAllKeys() {
-        try {
-            List<String> users = ledger.activeUsersAt(Instant.now());
-            LOG.info("pre-loading " + users.size() + " users with usage in the current period from the ledger");
-            return users;
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "ledger unavailable at start: entries will be rebuilt as users call", e);
-            return List.of();
-        }
+        return List.of();
     }
 }
