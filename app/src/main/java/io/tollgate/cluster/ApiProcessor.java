@@ -56,6 +56,9 @@ public final class ApiProcessor implements EntryProcessor<String, Counters, ApiD
         if (mode == RELEASE) {
             written = RateLimiter.release(counters, limits, "", cost, addedAt, now);
             decision = Decision.unlimited(now);
+        } else if (FreezeFence.fenced()) {
+            // Frozen a moment ago: another member may own this entry now (see FreezeFence).
+            return new ApiDecision(Decision.failure(io.tollgate.core.Outcome.FAILURE_CLOSED, now), now);
         } else {
             RateLimiter.Step step = RateLimiter.acquire(counters, limits, "", cost, now);
             written = step.counters();

@@ -97,6 +97,7 @@ public final class ClusterMember {
     }
 
     public static HazelcastInstance start(Settings settings, MapLoader<String, UserState> usersLoader) {
+        FreezeFence.start();
         Config config = config(settings, usersLoader);
         return HazelcastInstanceFactory.newHazelcastInstance(config, config.getInstanceName(),
                 new AdmissionNodeContext(MemberAdmission.of(settings.clusterMembers())));

@@ -39,6 +39,10 @@ public final class UserProcessor extends UserEntryProcessor<Decision> {
     @Override
     public Decision process(Map.Entry<String, UserState> entry) {
         long now = System.currentTimeMillis();
+        if (mode == ACQUIRE && !request.force() && FreezeFence.fenced()) {
+            // This member was frozen: another may own this entry now. The caller answers by its failure policy.
+            return Decision.failure(io.tollgate.core.Outcome.FAILURE_CLOSED, now);
+        }
         UserState state = current(entry, request.cycle(), now);
         UserRules.Memory memory = new UserRules.Memory(horizonMillis, capacity);
         UserRules.Step step = mode == CANCEL

@@ -98,8 +98,13 @@ public final class DecisionService implements AutoCloseable {
                 globalLimits = api.limits();
                 if (!globalLimits.isEmpty()) {
                     List<Limit> limits = globalLimits;
-                    global = await(EntryProcessorTimer.timed(EntryProcessorTimer.API_ACQUIRE,
+                    ApiDecision api0 = await(EntryProcessorTimer.timed(EntryProcessorTimer.API_ACQUIRE,
                             () -> apis.submitToKey(call.apiId(), ApiProcessor.acquire(limits, call.cost()))), deadline);
+                    if (api0.decision().outcome() == Outcome.FAILURE_CLOSED) {
+                        // The API's owner refused to decide (it was frozen a moment ago); nothing was taken.
+                        throw new ClusterUnavailable("the API's owner is fenced after a freeze", null);
+                    }
+                    global = api0;
                     if (!global.decision().allowed()) {
                         denials.record(denialKey, call.cost(), global.decision(), System.currentTimeMillis());
                         result = new DecisionResult(global.decision(), policy.tier(), false);

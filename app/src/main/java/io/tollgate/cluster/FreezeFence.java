@@ -1,0 +1,70 @@
+package io.tollgate.cluster;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Fencing after a freeze of this JVM (a stop-the-world pause, SIGSTOP, a suspended VM).
+ *
+ * <p>Why: the other members remove a member they have not heard from for
+ * {@code hazelcast.max.no.heartbeat.seconds} (5 s) and promote its backups. The frozen member knows
+ * nothing of it: on resume Hazelcast even resets its heartbeat clocks (a "clock jump"), so it still
+ * believes it owns its partitions and has a majority, and for a few seconds two copies of the same
+ * entries admit calls. The ledger stays exact (see {@code UsageBook}), but the limits would not.
+ * So a member that notices it was frozen for longer than {@link #FREEZE_MILLIS} refuses to admit calls
+ * for {@link #FENCE_MILLIS} after it resumes, long enough for membership to settle; its callers get
+ * the failure policy's answer meanwhile. A tick thread measures the gaps (monotonic clock).
+ */
+public final class FreezeFence {
+    /** Below the failure detection (5 s) with margin: a freeze this long may have cost us our partitions. */
+    static final long FREEZE_MILLIS = 2_000;
+    /** Failure detection plus a few heartbeats: by then a removed member has learnt it and lost its majority. */
+    static final long FENCE_MILLIS = 8_000;
+    private static final long TICK_MILLIS = 100;
+
+    private static volatile long fencedUntilNanos = System.nanoTime();
+    private static volatile long lastFreezeMillis;
+    private static Thread ticker;
+
+    private FreezeFence() {
+    }
+
+    /** Starts the tick thread once per JVM (every member in this JVM shares the freeze). */
+    public static synchronized void start() {
+        if (ticker != null) {
+            return;
+        }
+        ticker = Thread.ofPlatform().daemon().name("tollgate-freeze-fence").start(() -> {
+            long last = System.nanoTime();
+            while (!Thread.currentThread().isInterrupted()) {
+                try {
+                    Thread.sleep(TICK_MILLIS);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                long now = System.nanoTime();
+                observedGap(TimeUnit.NANOSECONDS.toMillis(now - last), now);
+                last = now;
+            }
+        });
+    }
+
+    /** One tick's gap since the previous one, seen at {@code nowNanos}. */
+    static void observedGap(long gapMillis, long nowNanos) {
+        if (gapMillis > FREEZE_MILLIS) {
+            lastFreezeMillis = gapMillis;
+            fencedUntilNanos = nowNanos + TimeUnit.MILLISECONDS.toNanos(FENCE_MILLIS);
+            java.util.logging.Logger.getLogger(FreezeFence.class.getName()).warning("this JVM was frozen for "
+                    + gapMillis + " ms; refusing to admit calls for " + FENCE_MILLIS + " ms");
+        }
+    }
+
+    /** True while this member must not admit calls. */
+    public static boolean fenced() {
+        return System.nanoTime() - fencedUntilNanos < 0;
+    }
+
+    /** The length of the last freeze noticed (ms), 0 when none. */
+    public static long lastFreezeMillis() {
+        return lastFreezeMillis;
+    }
+}
