@@ -38,7 +38,7 @@ public final class ClusterMember {
         vars.setProperty("tollgate.cluster.interface", settings.clusterInterface());
         Config config = new ClasspathYamlConfig("hazelcast/hazelcast.yaml", vars);
         config.setInstanceName("tollgate-" + settings.clusterPort() + "-" + ProcessHandle.current().pid());
-        config.getNetworkConfig().getJoin().getTcpIpConfig().setMembers(settings.clusterMembers());
+        config.getAdvancedNetworkConfig().getJoin().getTcpIpConfig().setMembers(settings.clusterMembers());
         config.getMemberAttributeConfig().setAttribute(HTTP_PORT_ATTRIBUTE, Integer.toString(settings.serverPort()));
         int majority = majorityOf(settings.clusterMembers().size());
         if (majority > 1) {

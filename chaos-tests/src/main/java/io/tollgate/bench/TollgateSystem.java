@@ -35,6 +35,7 @@ final class TollgateSystem implements SystemUnderTest {
     static final String ADMIN_TOKEN = "bench-admin-token";
 
     private final Path jar;
+    private final String label;
     private final int members;
     private final Path logDir;
     private final List<ChildProcess> processes = new ArrayList<>();
@@ -47,7 +48,13 @@ final class TollgateSystem implements SystemUnderTest {
     private final List<Integer> clusterPorts = new ArrayList<>();
 
     TollgateSystem(Path jar, int members, Path logDir) {
+        this(jar, "tollgate-" + members, members, logDir);
+    }
+
+    /** @param label the system's name in the results (e.g. an older build run beside the current one) */
+    TollgateSystem(Path jar, String label, int members, Path logDir) {
         this.jar = jar;
+        this.label = label;
         this.members = members;
         this.logDir = logDir;
     }
@@ -58,7 +65,7 @@ final class TollgateSystem implements SystemUnderTest {
 
     @Override
     public String name() {
-        return "tollgate-" + members;
+        return label;
     }
 
     @Override
@@ -154,85 +161,43 @@ final class TollgateSystem implements SystemUnderTest {
     }
 
     /**
-     * Makes users active without HTTP: a Hazelcast client of the sidecars' cluster runs the sidecar's
-     * own acquire entry processor ({@code UserProcessor}, ENTERPRISE limits, a sequenced operation id)
-     * once per user, and fills the policy cache with the policy the user's row gives, as the
-     * sidecar's PolicyStore does after its first miss. Each user then holds exactly
-     * what one earlier acquire would have left: an entry with counts and unflushed usage (which the
-     * ledger flushes), and a cached policy (batches of 1,000). Bounded by {@code seconds}; 256 calls in flight.
+     * Makes users active the way they would be: one acquire per user over HTTP (the member then
+     * caches the user's policy and holds an entry with counts and unflushed usage, which the ledger
+     * flushes). 32 connections spread over the members; bounded by {@code seconds}. Members accept
+     * no Hazelcast client, so there is no faster side door (and the benchmark should not need one).
      */
     @Override
     public long prefill(UserPopulation users, long seconds) throws Exception {
-        com.hazelcast.client.config.ClientConfig config = new com.hazelcast.client.config.ClientConfig();
-        config.setClusterName(clusterName);
-        config.setProperty("hazelcast.logging.type", "jdk");
-        config.setProperty("hazelcast.phone.home.enabled", "false");
-        clusterPorts.forEach(p -> config.getNetworkConfig().addAddress("127.0.0.1:" + p));
-        io.tollgate.cluster.ValueSerializers.register(config.getSerializationConfig());
-        com.hazelcast.core.HazelcastInstance client = com.hazelcast.client.HazelcastClient.newHazelcastClient(config);
-        try {
-            com.hazelcast.map.IMap<String, io.tollgate.core.UserState> map = client.getMap(io.tollgate.cluster.ClusterMember.USERS);
-            com.hazelcast.map.IMap<String, io.tollgate.core.UserPolicy> policies =
-                    client.getMap(io.tollgate.cluster.ClusterMember.USER_POLICIES);
-            java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(256);
-            java.util.concurrent.atomic.AtomicLong failures = new java.util.concurrent.atomic.AtomicLong();
-            int prefillTag = io.tollgate.core.OperationId.MAX_TAG; // one call per user, answered before anything is measured
-            long deadline = System.nanoTime() + seconds * 1_000_000_000L;
-            long done = 0;
-            Map<String, io.tollgate.core.UserPolicy> batch = new HashMap<>();
-            for (long i = 0; i < users.count() && System.nanoTime() < deadline; i++) {
-                String user = users.name(i);
-                io.tollgate.core.UserPolicy policy = new io.tollgate.core.UserPolicy(user, BenchLimits.TIER, 1.0,
-                        Map.of(), Map.of(), null, 1, "UTC");
-                long id = io.tollgate.core.OperationId.sequenced(prefillTag, i);
-                io.tollgate.core.UserRules.Acquire acquire = new io.tollgate.core.UserRules.Acquire(id, id,
-                        BackendWorkloads.API, 1, policy.limitsFor(BackendWorkloads.API), policy.quota(),
-                        policy.billingCycle(), false, Long.MAX_VALUE);
-                batch.put(user, policy);
-                if (batch.size() == 1_000) {
-                    putPolicies(policies, batch, inFlight, failures);
-                    batch = new HashMap<>();
+        int workers = 32;
+        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+        java.util.concurrent.atomic.AtomicLong next = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicLong failures = new java.util.concurrent.atomic.AtomicLong();
+        List<Thread> threads = new ArrayList<>();
+        for (int w = 0; w < workers; w++) {
+            InetSocketAddress endpoint = endpoints.get(w % endpoints.size());
+            Thread t = Thread.ofPlatform().name("prefill-" + w).start(() -> {
+                try (RawHttpConnection c = new RawHttpConnection(endpoint, HttpAcquireWorkload.PATH)) {
+                    long i;
+                    while (System.nanoTime() < deadline && (i = next.getAndIncrement()) < users.count()) {
+                        byte[] body = ("{\"user_id\":\"" + users.name(i) + "\",\"api_id\":\"" + BackendWorkloads.API
+                                + "\",\"cost\":1}").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+                        if (c.post(body) != 200) {
+                            failures.incrementAndGet();
+                        }
+                    }
+                } catch (java.io.IOException e) {
+                    failures.incrementAndGet();
                 }
-                inFlight.acquire();
-                map.submitToKey(user, new io.tollgate.cluster.UserProcessor(acquire,
-                        io.tollgate.cluster.UserProcessor.ACQUIRE, io.tollgate.core.UserRules.Memory.DEFAULT))
-                        .whenComplete((v, e) -> {
-                            inFlight.release();
-                            if (e != null) {
-                                failures.incrementAndGet();
-                            }
-                        });
-                done++;
-            }
-            putPolicies(policies, batch, inFlight, failures);
-            inFlight.acquire(256);
-            if (failures.get() > 0) {
-                throw new IllegalStateException(failures.get() + " prefill calls failed");
-            }
-            return done;
-        } finally {
-            client.shutdown();
+            });
+            threads.add(t);
         }
-    }
-
-    /**
-     * Caches policies in batches. putAll, not putIfAbsent: these users were registered a moment ago and
-     * no call has looked them up yet, so there is nothing newer to keep.
-     */
-    private static void putPolicies(com.hazelcast.map.IMap<String, io.tollgate.core.UserPolicy> policies,
-                                    Map<String, io.tollgate.core.UserPolicy> batch,
-                                    java.util.concurrent.Semaphore inFlight,
-                                    java.util.concurrent.atomic.AtomicLong failures) throws InterruptedException {
-        if (batch.isEmpty()) {
-            return;
+        for (Thread t : threads) {
+            t.join();
         }
-        inFlight.acquire();
-        policies.putAllAsync(batch).whenComplete((v, e) -> {
-            inFlight.release();
-            if (e != null) {
-                failures.incrementAndGet();
-            }
-        });
+        if (failures.get() > 0) {
+            throw new IllegalStateException(failures.get() + " prefill calls failed");
+        }
+        return Math.min(next.get(), users.count());
     }
 
     /** The ledger's PostgreSQL activity so far: the database's counters and the flusher's status. */

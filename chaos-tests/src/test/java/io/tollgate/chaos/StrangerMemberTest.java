@@ -53,4 +53,35 @@ class StrangerMemberTest {
             }
         }
     }
+
+    /**
+     * A Hazelcast client that knows the cluster name and a member's address could run entry processors on the
+     * counter maps; members expose no client endpoint (advanced network, member endpoint only), so it cannot connect.
+     */
+    @Test
+    void aHazelcastClientWithTheRightClusterNameCannotConnect() {
+        try (ClusterHarness cluster = ClusterHarness.start(SETTINGS, ClusterOptions.defaults().size(1).namePrefix("client"))) {
+            MemberConfig member = cluster.member(0).config();
+            com.hazelcast.client.config.ClientConfig config = new com.hazelcast.client.config.ClientConfig();
+            config.setClusterName(cluster.options().clusterName());
+            config.setProperty("hazelcast.logging.type", "jdk");
+            config.getNetworkConfig().addAddress(member.clusterHost() + ":" + member.clusterPort());
+            config.getConnectionStrategyConfig().getConnectionRetryConfig().setClusterConnectTimeoutMillis(5_000);
+            Throwable refused = null;
+            com.hazelcast.core.HazelcastInstance client = null;
+            try {
+                client = com.hazelcast.client.HazelcastClient.newHazelcastClient(config);
+            } catch (IllegalStateException e) {
+                refused = e;
+            } finally {
+                if (client != null) {
+                    client.shutdown();
+                }
+            }
+            ReportWriter.append(SETTINGS, new ScenarioResult("Hazelcast client with the right cluster name", "none",
+                    "a client connects to a member's cluster port", 0, 0, 0, null, null, null, refused != null,
+                    refused != null ? "refused: " + refused.getMessage() : "CONNECTED"));
+            assertThat(refused).as("a Hazelcast client connected to the member port").isNotNull();
+        }
+    }
 }
