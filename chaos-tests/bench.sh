@@ -4,6 +4,9 @@
 # exists; backends alone; memory per user; scale). Results: chaos-tests/target/bench/
 #   results.md, results.csv, throughput.png, latency.png, p99.png, logs/
 # Usage: bash chaos-tests/bench.sh [--smoke] [driver options, e.g. --systems floor,redis --levels 1,16]
+# BENCH_BASELINE_REF=<git ref> also builds Tollgate at that ref (in a git worktree under
+# chaos-tests/target/bench-baseline) and runs it as "tollgate-1-before" beside the current build,
+# in the same run, under the same load: the before/after pair.
 # --smoke takes about a minute (CI keeps the command working with it); the full run takes about
 # 15 minutes on a 2-core machine (the scale prefills are bounded at 45 s each).
 set -euo pipefail
@@ -31,6 +34,18 @@ fi
 OUT="$HERE/target/bench"
 rm -rf "$OUT"
 mkdir -p "$OUT"
+
+BASELINE_ARGS=()
+if [[ -n "${BENCH_BASELINE_REF:-}" ]]; then
+  BASE="$HERE/target/bench-baseline"
+  git -C "$ROOT" worktree remove --force "$BASE" >/dev/null 2>&1 || rm -rf "$BASE"
+  git -C "$ROOT" worktree prune
+  git -C "$ROOT" worktree add --detach "$BASE" "$BENCH_BASELINE_REF" >/dev/null
+  echo "bench: building the baseline $(git -C "$BASE" log -1 --format='%h %s')" >&2
+  # package only (never install: the current build's snapshots in ~/.m2 must stay as they are)
+  (cd "$BASE" && mvn -B -q ${MVN_OFFLINE:+-o} -DskipTests -pl app -am package)
+  BASELINE_ARGS=(--baseline-jar "$BASE/app/target/tollgate.jar")
+fi
 CP="$HERE/target/tollgate-chaos-tests-0.1.0-SNAPSHOT.jar:$HERE/target/bench-libs/*"
 HZ_FLAGS=(--add-modules java.se --add-exports java.base/jdk.internal.ref=ALL-UNNAMED
   --add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED
@@ -48,6 +63,6 @@ cd "$HERE"
 "$JAVA" "${HZ_FLAGS[@]}" -Xmx2g -Djava.awt.headless=true -Dhazelcast.phone.home.enabled=false \
   -Dhazelcast.logging.type=jdk -Dhazelcast.logging.level=WARNING \
   -cp "$CP" io.tollgate.bench.BenchDriver --out "$OUT" --tollgate-jar "$ROOT/app/target/tollgate.jar" \
-  --jmh-csv "$OUT/jmh.csv" "$@"
+  --jmh-csv "$OUT/jmh.csv" "${BASELINE_ARGS[@]}" "$@"
 
 echo "bench: $OUT/results.md"

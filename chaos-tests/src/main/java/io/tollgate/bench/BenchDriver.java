@@ -72,13 +72,15 @@ public final class BenchDriver {
             // ===== TOLLGATE: 1 and 3 members, from app/target/tollgate.jar (see TollgateSystem) =====
             case "tollgate-1" -> new TollgateSystem(options.tollgateJar(), 1, logDir);
             case "tollgate-3" -> new TollgateSystem(options.tollgateJar(), 3, logDir);
+            case "tollgate-1-before" -> new TollgateSystem(options.baselineJar(), "tollgate-1-before", 1, logDir);
             default -> throw new IllegalArgumentException("unknown system " + name);
         };
     }
 
     private boolean skipUnavailable(String name) {
-        if (name.startsWith("tollgate") && !TollgateSystem.available(options.tollgateJar())) {
-            note(name + ": skipped, no jar at " + options.tollgateJar());
+        Path jar = name.endsWith("-before") ? options.baselineJar() : options.tollgateJar();
+        if (name.startsWith("tollgate") && (jar == null || !TollgateSystem.available(jar))) {
+            note(name + ": skipped, no jar at " + jar);
             return true;
         }
         return false;
@@ -226,7 +228,7 @@ public final class BenchDriver {
     }
 
     /**
-     * A failed prefill (e.g. a Tollgate build whose members refuse Hazelcast clients) leaves the users
+     * A failed prefill (e.g. a member refusing calls while it starts) leaves the users
      * cold instead of dropping the whole system from the run; the note says so.
      */
     private long prefill(SystemUnderTest system, UserPopulation users) {

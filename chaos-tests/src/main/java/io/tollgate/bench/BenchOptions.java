@@ -10,7 +10,7 @@ import java.util.List;
  * The driver's settings, from {@code --name value} arguments; {@code --smoke} switches every
  * duration and size to seconds-long values (CI keeps the command working with it).
  */
-record BenchOptions(boolean smoke, Path out, Path tollgateJar, Path jmhCsv, List<String> systems,
+record BenchOptions(boolean smoke, Path out, Path tollgateJar, Path baselineJar, Path jmhCsv, List<String> systems,
                     List<Integer> levels, Duration warmup, Duration measure, long users,
                     List<Integer> backendLevels, List<Long> scaleUsers, int scaleConcurrency,
                     long prefillSeconds, List<String> scaleSystems, List<String> phases) {
@@ -22,6 +22,7 @@ record BenchOptions(boolean smoke, Path out, Path tollgateJar, Path jmhCsv, List
         Path out = Path.of("target/bench");
         Path jar = Path.of("../app/target/tollgate.jar");
         Path jmh = null;
+        Path baseline = null;
         // Smoke: seconds-long, one member per system, only to prove the command still works end to end.
         List<String> systems = smoke ? List.of("floor", "redis", "bucket4j-1", "tollgate-1") : ALL_SYSTEMS;
         List<Integer> levels = smoke ? List.of(1, 4) : List.of(1, 4, 16, 64);
@@ -41,6 +42,7 @@ record BenchOptions(boolean smoke, Path out, Path tollgateJar, Path jmhCsv, List
                 case "--out" -> out = Path.of(argv[++i]);
                 case "--tollgate-jar" -> jar = Path.of(argv[++i]);
                 case "--jmh-csv" -> jmh = Path.of(argv[++i]);
+                case "--baseline-jar" -> baseline = Path.of(argv[++i]);
                 case "--systems" -> systems = List.of(argv[++i].split(","));
                 case "--levels" -> levels = ints(argv[++i]);
                 case "--warmup-seconds" -> warmup = Duration.ofMillis((long) (Double.parseDouble(argv[++i]) * 1000));
@@ -53,7 +55,13 @@ record BenchOptions(boolean smoke, Path out, Path tollgateJar, Path jmhCsv, List
                 default -> throw new IllegalArgumentException("unknown option " + a);
             }
         }
-        return new BenchOptions(smoke, out, jar, jmh, systems, levels, warmup, measure, users, backendLevels,
+        if (baseline != null && !systems.contains("tollgate-1-before")) {
+            // An older build of Tollgate beside this one, same run, same load: the before/after pair.
+            List<String> withBaseline = new ArrayList<>(systems);
+            withBaseline.add(withBaseline.indexOf("tollgate-1") + 1, "tollgate-1-before");
+            systems = List.copyOf(withBaseline);
+        }
+        return new BenchOptions(smoke, out, jar, baseline, jmh, systems, levels, warmup, measure, users, backendLevels,
                 scaleUsers, scaleConcurrency, prefillSeconds, scaleSystems, phases);
     }
 
