@@ -148,8 +148,29 @@ public final class AdminService implements HttpService {
         body.put("cluster_name", hz.getConfig().getClusterName());
         body.put("members", members);
         body.put("cluster_state", hz.getCluster().getClusterState().name());
-        body.put("safe", hz.getPartitionService().isClusterSafe());
+        body.put("safe", clusterSafe());
         Json.send(res, 200, body);
+    }
+
+    /**
+     * {@code isClusterSafe()} asks every member, and each member asks the master about migrations, each call waiting
+     * up to the operation call timeout: while the master is frozen that held this view (and the members' operation
+     * threads) for many seconds. The member list must answer at once, so "safe" is null when not known within 500 ms.
+     */
+    private static final java.util.concurrent.ExecutorService SAFE_CHECKS =
+            java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
+
+    private Boolean clusterSafe() {
+        var safe = java.util.concurrent.CompletableFuture.supplyAsync(() -> hz.getPartitionService().isClusterSafe(),
+                SAFE_CHECKS);
+        try {
+            return safe.get(500, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            return null;
+        }
     }
 
     private void owner(ServerRequest req, ServerResponse res) {
