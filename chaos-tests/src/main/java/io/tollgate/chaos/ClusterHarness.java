@@ -204,6 +204,18 @@ public final class ClusterHarness implements AutoCloseable {
         throw new IllegalStateException("no member with address " + view + " among " + members);
     }
 
+    /**
+     * Index of the Hazelcast master as a live member sees it: the first (oldest) member of its member list, which
+     * {@code /admin/cluster} reports in Hazelcast's order.
+     */
+    public int masterIndex() {
+        List<ClusterMemberView> view = anyLiveClient().clusterMembers();
+        if (view.isEmpty()) {
+            throw new IllegalStateException("empty member list");
+        }
+        return indexOf(view.get(0));
+    }
+
     /** Finds a user id whose counters live on member {@code index} (tries user ids with the prefix). */
     public String userOwnedBy(int index, String prefix) {
         for (int i = 0; i < 500; i++) {

@@ -153,6 +153,22 @@ class ChaosScenariosTest {
         // Until that is fixed the 30 s pause runs in the long suite only, so CI's short suite stays meaningful.
         org.junit.jupiter.api.Assumptions.assumeTrue(pauseSeconds <= 5 || SETTINGS.longRun(),
                 "pause 30 s runs with -Dchaos.long=true (open finding: the resumed master is not merged back)");
+        pauseOne(pauseSeconds, false);
+    }
+
+    /**
+     * The 30 s pause aimed at the Hazelcast master (the oldest member), whoever owns the hot key: the master's own
+     * failure detection and its removal need the other members to claim mastership, which a non-master's pause
+     * never exercises. Long suite only, like the 30 s pause of the hot key's owner.
+     */
+    @Test
+    @Order(2)
+    void pauseTheMasterFor30s() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(SETTINGS.longRun(), "pause of the master runs with -Dchaos.long=true");
+        pauseOne(30, true);
+    }
+
+    private void pauseOne(int pauseSeconds, boolean master) {
         Duration pause = Duration.ofSeconds(pauseSeconds);
         Duration duration = pause.plus(SETTINGS.duration(Duration.ofSeconds(10), Duration.ofMinutes(2)));
         {
@@ -161,7 +177,10 @@ class ChaosScenariosTest {
             run.prepare(cluster);
             Duration[] removed = new Duration[1];
             Duration[] whole = new Duration[1];
-            int victim = cluster.ownerIndexOf(run.hotUser());
+            int owner = cluster.ownerIndexOf(run.hotUser());
+            int oldest = cluster.masterIndex();
+            int victim = master ? oldest : owner;
+            String role = (victim == oldest ? "master" : "not the master") + (victim == owner ? ", hot key's owner" : "");
             run.run(cluster, (c, h) -> {
                 Await.sleep(Duration.ofSeconds(5));
                 long t = h.memberDown(c.member(victim), "SIGSTOP");
@@ -177,8 +196,9 @@ class ChaosScenariosTest {
                 c.resume(victim);
                 whole[0] = RecoveryClock.awaitWhole(c, heal, Duration.ofSeconds(60)).orElse(null);
             });
-            ScenarioVerdict v = new ScenarioVerdict("pause (SIGSTOP) one of three for " + pauseSeconds + " s", run, cluster,
-                    "SIGSTOP member " + victim + " (hot key's owner) for " + pauseSeconds + " s, then SIGCONT");
+            ScenarioVerdict v = new ScenarioVerdict("pause (SIGSTOP) " + (master ? "the master" : "one of three") + " for "
+                    + pauseSeconds + " s", run, cluster,
+                    "SIGSTOP member " + victim + " (" + role + ") for " + pauseSeconds + " s, then SIGCONT");
             v.note("removed from the others' view after " + (removed[0] == null ? "never (within the pause)" : removed[0].toMillis() + " ms"));
             v.note("whole again " + (whole[0] == null ? "not within 60 s" : whole[0].toMillis() + " ms") + " after SIGCONT");
             v.recovery(whole[0]);
