@@ -172,6 +172,7 @@ final class TollgateSystem implements SystemUnderTest {
         long deadline = System.nanoTime() + seconds * 1_000_000_000L;
         java.util.concurrent.atomic.AtomicLong next = new java.util.concurrent.atomic.AtomicLong();
         java.util.concurrent.atomic.AtomicLong failures = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicLong active = new java.util.concurrent.atomic.AtomicLong();
         List<Thread> threads = new ArrayList<>();
         for (int w = 0; w < workers; w++) {
             InetSocketAddress endpoint = endpoints.get(w % endpoints.size());
@@ -181,7 +182,11 @@ final class TollgateSystem implements SystemUnderTest {
                     while (System.nanoTime() < deadline && (i = next.getAndIncrement()) < users.count()) {
                         byte[] body = ("{\"user_id\":\"" + users.name(i) + "\",\"api_id\":\"" + BackendWorkloads.API
                                 + "\",\"cost\":1}").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-                        if (c.post(body) != 200) {
+                        // A cold user's first call can miss the decision timeout (policy and ledger reads):
+                        // one more try, then it counts as not made active.
+                        if (c.post(body) == 200 || c.post(body) == 200) {
+                            active.incrementAndGet();
+                        } else {
                             failures.incrementAndGet();
                         }
                     }
@@ -194,10 +199,10 @@ final class TollgateSystem implements SystemUnderTest {
         for (Thread t : threads) {
             t.join();
         }
-        if (failures.get() > 0) {
-            throw new IllegalStateException(failures.get() + " prefill calls failed");
+        if (active.get() == 0 && failures.get() > 0) {
+            throw new IllegalStateException("every prefill call failed (" + failures.get() + ")");
         }
-        return Math.min(next.get(), users.count());
+        return active.get();
     }
 
     /** The ledger's PostgreSQL activity so far: the database's counters and the flusher's status. */
