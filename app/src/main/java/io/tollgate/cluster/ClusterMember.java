@@ -68,14 +68,20 @@ public final class ClusterMember {
      * Hazelcast completes the future of every async call (submitToKey, getAsync, setAsync) through its
      * default async executor: the common ForkJoinPool, or, where that pool has a parallelism of 1 (any
      * 2-core machine), a new platform thread per call. Profiled: 374,844 thread starts in one
-     * benchmark run and most of an acquire's latency. Tollgate's completions only deserialize a small
-     * answer and wake the waiting caller, so they run on Hazelcast's response thread instead
-     * ({@code ConcurrencyUtil} is Hazelcast-internal; its setter is public and used for this).
+     * benchmark run and most of an acquire's latency. A pool of at least two threads replaces it.
+     * (Not the completing thread itself: Hazelcast chains internal invocations on this executor, and
+     * its response threads may not make remote calls. {@code ConcurrencyUtil} is Hazelcast-internal;
+     * its setter is public and used for this.)
      */
-    public static void runAsyncCompletionsOnTheCompletingThread() {
-        com.hazelcast.internal.util.ConcurrencyUtil.setDefaultAsyncExecutor(
-                com.hazelcast.internal.util.ConcurrencyUtil.CALLER_RUNS);
+    public static synchronized void useAPooledAsyncExecutor() {
+        if (asyncPool == null) {
+            asyncPool = new java.util.concurrent.ForkJoinPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
+                    java.util.concurrent.ForkJoinPool.defaultForkJoinWorkerThreadFactory, null, true);
+            com.hazelcast.internal.util.ConcurrencyUtil.setDefaultAsyncExecutor(asyncPool);
+        }
     }
+
+    private static java.util.concurrent.ForkJoinPool asyncPool;
 
     /** Writes need this many members: a strict majority of the configured member list. */
     public static int majorityOf(int configuredMembers) {
@@ -111,7 +117,7 @@ public final class ClusterMember {
 
     public static HazelcastInstance start(Settings settings, MapLoader<String, UserState> usersLoader) {
         FreezeFence.start();
-        runAsyncCompletionsOnTheCompletingThread();
+        useAPooledAsyncExecutor();
         Config config = config(settings, usersLoader);
         return HazelcastInstanceFactory.newHazelcastInstance(config, config.getInstanceName(),
                 new AdmissionNodeContext(MemberAdmission.of(settings.clusterMembers())));

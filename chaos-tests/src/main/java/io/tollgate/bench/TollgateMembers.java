@@ -41,7 +41,7 @@ final class TollgateMembers implements AutoCloseable {
             Settings s = settings(clusterName, port, memberList);
             settings.add(s);
             Config config = ClusterMember.config(s, null);
-            ClusterMember.runAsyncCompletionsOnTheCompletingThread(); // as ClusterMember.start does
+            ClusterMember.useAPooledAsyncExecutor(); // as ClusterMember.start does
             result.members.add(Hazelcast.newHazelcastInstance(config));
         }
         for (int i = 0; i < count; i++) {
