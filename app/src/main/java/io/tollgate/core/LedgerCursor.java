@@ -39,6 +39,9 @@ public record LedgerCursor(long lastSeq, Map<UsageKey, Totals> lastDeltas) {
         if (batch.seq() != lastSeq) {
             return batch.seq() < lastSeq;
         }
+        if (contentUnknown()) {
+            return true;
+        }
         for (Map.Entry<UsageKey, Totals> e : batch.deltas().entrySet()) {
             Totals had = lastDeltas.getOrDefault(e.getKey(), Totals.ZERO);
             Totals t = e.getValue();
@@ -49,11 +52,20 @@ public record LedgerCursor(long lastSeq, Map<UsageKey, Totals> lastDeltas) {
         return true;
     }
 
+    /**
+     * A cursor written before the ledger kept batch content (V3 migration: '[]'). Batches are never
+     * empty, so an applied seq without content means "applied, content not recorded": a re-send of it
+     * adds nothing, as before the migration.
+     */
+    private boolean contentUnknown() {
+        return lastSeq >= 0 && lastDeltas.isEmpty();
+    }
+
     public Step apply(LedgerBatch batch) {
         if (batch.seq() > lastSeq) {
             return new Step(batch.deltas(), new LedgerCursor(batch.seq(), batch.deltas()));
         }
-        if (batch.seq() < lastSeq) {
+        if (batch.seq() < lastSeq || contentUnknown()) {
             return new Step(Map.of(), this);
         }
         Map<UsageKey, Totals> toAdd = new HashMap<>();
