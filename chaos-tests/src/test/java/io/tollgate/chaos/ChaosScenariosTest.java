@@ -260,7 +260,7 @@ class ChaosScenariosTest {
             // Calls the cut-off owner admitted before it noticed the split reach the ledger too: the promoted copy
             // seals the old owner's batch and counts under a new epoch, and the merge absorbs the minority's
             // unflushed usage (UsageBook, LedgerCursor, UserStateMergePolicy). Reported, not yet required: exact
-            // in 6 of 8 runs on 2026-11-28, one call over in the other two (a call answered failure_closed but
+            // in 6 of the 8 runs after these fixes (2026-11-28), one call over in the other two (a call answered failure_closed but
             // counted, open finding in issue 5); the issue's partition criteria below are required.
             Boolean ledgerExact = v.ledgerExact(Duration.ofSeconds(30));
             v.target("ledger difference 0", ledgerExact != null && ledgerExact);
