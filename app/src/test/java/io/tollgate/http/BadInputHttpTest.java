@@ -166,13 +166,30 @@ class BadInputHttpTest {
                 .getBytes(StandardCharsets.UTF_8);
         for (HttpRequest.BodyPublisher publisher : List.of(HttpRequest.BodyPublishers.ofByteArray(body),
                 HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body)))) {
-            Reply r = SIDECAR.send(SIDECAR.request("/api/rate-limits/acquire").header("Content-Type", "application/json")
-                    .POST(publisher));
+            Reply r = sendRefusedMidBody(publisher);
             assertThat(r.status()).as("%s", r).isEqualTo(413);
             assertThat(r.json()).as("JSON: %s", r).isNotNull();
             assertThat(r.textField("field")).as("%s", r).isEqualTo("body");
         }
         assertVictimUnchanged();
+    }
+
+    /**
+     * Helidon answers 413 and closes while the client is still sending a body above its own cap; now and
+     * then the client sees the reset before it has read the answer ("header parser received no bytes",
+     * once in many runs). A transport race, not an answer: up to three tries, each must be a reset or the 413.
+     */
+    private static Reply sendRefusedMidBody(HttpRequest.BodyPublisher publisher) {
+        java.io.UncheckedIOException last = null;
+        for (int attempt = 0; attempt < 3; attempt++) {
+            try {
+                return SIDECAR.send(SIDECAR.request("/api/rate-limits/acquire").header("Content-Type", "application/json")
+                        .POST(publisher));
+            } catch (java.io.UncheckedIOException e) {
+                last = e;
+            }
+        }
+        throw last;
     }
 
     @Test
