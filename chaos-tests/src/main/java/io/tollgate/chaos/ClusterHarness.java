@@ -269,9 +269,23 @@ public final class ClusterHarness implements AutoCloseable {
 
     /** Waits until every live member reports {@code expected} members. */
     public void awaitMembership(int expected, Duration deadline) {
-        Await.value("every live member to report " + expected + " members", deadline, this::membershipViews,
-                views -> !views.isEmpty() && views.values().stream().allMatch(v -> v.size() == expected
-                        && v.stream().noneMatch(a -> a.startsWith("unreachable"))));
+        try {
+            Await.value("every live member to report " + expected + " members", deadline, this::membershipViews,
+                    views -> !views.isEmpty() && views.values().stream().allMatch(v -> v.size() == expected
+                            && v.stream().noneMatch(a -> a.startsWith("unreachable"))));
+        } catch (AssertionError e) {
+            // Say what a member that does not answer is doing: a stall seen once in CI left nothing else to go on.
+            StringBuilder why = new StringBuilder(e.getMessage());
+            membershipViews().forEach((name, view) -> {
+                if (view.stream().anyMatch(a -> a.startsWith("unreachable"))) {
+                    MemberProcess m = members.stream().filter(x -> x.name().equals(name)).findFirst().orElseThrow();
+                    why.append("\n\n").append(m.stallReport(Duration.ofSeconds(15)))
+                            .append("\n").append(name).append(" log tail:\n").append(m.logTail(25));
+                }
+            });
+            AssertionError detailed = new AssertionError(why.toString(), e.getCause());
+            throw detailed;
+        }
     }
 
     /** Sets a user's tier and waits until every live member answers with it (admin changes spread within ~1 s). */

@@ -167,6 +167,34 @@ public final class MemberProcess implements AutoCloseable {
         start();
     }
 
+    /**
+     * What a member that stopped answering is doing: {@code jcmd Thread.print}, cut to the threads that say
+     * most about a stall (main, Hazelcast's operation and response threads, and any BLOCKED one), or a note
+     * that the JVM did not answer jcmd either (frozen, or stopped in a safepoint).
+     */
+    public String stallReport(Duration timeout) {
+        if (!isAlive()) {
+            return name() + " is not running";
+        }
+        Path jcmd = settings.java().resolveSibling("jcmd");
+        Path dump = log.resolveSibling(name() + ".threads.txt");
+        try {
+            Process p = new ProcessBuilder(jcmd.toString(), Long.toString(pid()), "Thread.print")
+                    .redirectErrorStream(true).redirectOutput(dump.toFile()).start();
+            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                p.destroyForcibly();
+                return name() + ": jcmd got no answer within " + timeout + " (the JVM is stalled)";
+            }
+            return name() + " threads (all in " + dump.getFileName() + "):\n"
+                    + ThreadDumps.interesting(Files.readString(dump), 12);
+        } catch (IOException e) {
+            return name() + ": no thread dump (" + e.getMessage() + ")";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return name() + ": interrupted";
+        }
+    }
+
     public String logTail(int lines) {
         try {
             List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);

@@ -75,6 +75,18 @@ class HarnessSelfTest {
     }
 
     @Test
+    void threadDumpsKeepTheMainThreadAndBlockedThreadsOnly() throws Exception {
+        Path javaBin = ChaosSettings.fromSystemProperties().java();
+        Process jcmd = new ProcessBuilder(javaBin.resolveSibling("jcmd").toString(),
+                Long.toString(ProcessHandle.current().pid()), "Thread.print").redirectErrorStream(true).start();
+        String dump = new String(jcmd.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(jcmd.waitFor()).isZero();
+        String cut = ThreadDumps.interesting(dump, 5);
+        assertThat(cut).contains("\"main\"").doesNotContain("\"Reference Handler\"");
+        assertThat(cut.length()).isLessThan(dump.length());
+    }
+
+    @Test
     void limitCheckerCountsOnlySureAdmissionsInAWindow() {
         History h = new History();
         long t0 = 1_000_000_000L;
