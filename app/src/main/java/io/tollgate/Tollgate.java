@@ -21,7 +21,7 @@ import io.tollgate.http.QuotaService;
 import io.tollgate.http.LedgerAdminService;
 import io.tollgate.ledger.LedgerFlusher;
 import io.tollgate.ledger.LedgerRepository;
-import io.tollgate.ledger.UserStateLoader;
+import io.tollgate.ledger.LedgerBases;
 import io.tollgate.observe.LedgerStatus;
 import io.tollgate.observe.Observability;
 import io.tollgate.policy.PolicyRepository;
@@ -59,11 +59,12 @@ public final class Tollgate implements AutoCloseable {
         Database database = Database.open(settings);
         PolicyRepository policyRepository = new PolicyRepository(database.jdbi());
         LedgerRepository ledger = new LedgerRepository(database.jdbi(), settings.closedPeriodGrace().toMillis());
-        HazelcastInstance hz = ClusterMember.start(settings, new UserStateLoader(ledger));
+        HazelcastInstance hz = ClusterMember.start(settings);
         ClusterMember.awaitWritesAccepted(hz, settings, java.time.Duration.ofSeconds(10));
         PolicyStore policies = new PolicyStore(policyRepository, hz);
         Observability observability = new Observability(config, settings, hz, database);
-        DecisionService decisions = new DecisionService(hz, policies, settings, observability.decisionListener());
+        DecisionService decisions = new DecisionService(hz, policies, new LedgerBases(ledger), settings,
+                observability.decisionListener());
         observability.attach(decisions);
         decisions.warmUp();
         LedgerFlusher flusher = new LedgerFlusher(hz, ledger, settings.flushInterval(), settings.opMemoryHorizon().toMillis());

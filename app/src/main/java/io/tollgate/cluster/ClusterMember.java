@@ -2,9 +2,6 @@ package io.tollgate.cluster;
 
 import com.hazelcast.config.ClasspathYamlConfig;
 import com.hazelcast.config.Config;
-import com.hazelcast.config.MapStoreConfig;
-import com.hazelcast.map.MapLoader;
-import io.tollgate.core.UserState;
 import com.hazelcast.config.SplitBrainProtectionConfig;
 import com.hazelcast.splitbrainprotection.SplitBrainProtectionOn;
 import com.hazelcast.core.HazelcastInstance;
@@ -31,7 +28,7 @@ public final class ClusterMember {
     private ClusterMember() {
     }
 
-    public static Config config(Settings settings, MapLoader<String, UserState> usersLoader) {
+    public static Config config(Settings settings) {
         Properties vars = new Properties();
         vars.setProperty("tollgate.cluster.name", settings.clusterName());
         vars.setProperty("tollgate.cluster.port", Integer.toString(settings.clusterPort()));
@@ -55,11 +52,9 @@ public final class ClusterMember {
             config.getMapConfig(policies).setTimeToLiveSeconds((int) ttlSeconds);
         }
         config.getMapConfig(IDEMPOTENCY).setTimeToLiveSeconds((int) settings.idempotencyRetention().toSeconds());
-        if (usersLoader != null) {
-            // Rebuild users' quota usage from the ledger on cluster start and when an expired entry is used again.
-            config.getMapConfig(USERS).setMapStoreConfig(new MapStoreConfig().setEnabled(true)
-                    .setImplementation(usersLoader).setInitialLoadMode(MapStoreConfig.InitialLoadMode.LAZY));
-        }
+        // No MapLoader on the users map: a map with one refuses merges while it is "loading from the
+        // external store", and loads on the partition thread. Entries take their ledger base from the
+        // caller instead (UserProcessor).
         ValueSerializers.register(config.getSerializationConfig());
         return config;
     }
@@ -115,10 +110,10 @@ public final class ClusterMember {
         return hz.getSplitBrainProtectionService().getSplitBrainProtection(MAJORITY).hasMinimumSize();
     }
 
-    public static HazelcastInstance start(Settings settings, MapLoader<String, UserState> usersLoader) {
+    public static HazelcastInstance start(Settings settings) {
         FreezeFence.start();
         useAPooledAsyncExecutor();
-        Config config = config(settings, usersLoader);
+        Config config = config(settings);
         return HazelcastInstanceFactory.newHazelcastInstance(config, config.getInstanceName(),
                 new AdmissionNodeContext(MemberAdmission.of(settings.clusterMembers())));
     }

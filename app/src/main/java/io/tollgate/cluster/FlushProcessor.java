@@ -2,6 +2,7 @@ package io.tollgate.cluster;
 
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
+import io.tollgate.core.LedgerBase;
 import io.tollgate.core.LedgerBatch;
 import io.tollgate.core.LedgerCursor;
 import io.tollgate.core.Totals;
@@ -71,7 +72,7 @@ public final class FlushProcessor extends UserEntryProcessor<LedgerBatch> {
         switch (mode) {
             case PREPARE -> {
                 // A new owner first seals what the previous owner's copy had pending.
-                UsageBook.Prepared prepared = current(entry, null, 0).usage().prepare(entry.getKey());
+                UsageBook.Prepared prepared = current(entry, null, 0, LedgerBase.UNKNOWN).usage().prepare(entry.getKey());
                 batch = prepared.batch();
                 next = prepared.book();
             }

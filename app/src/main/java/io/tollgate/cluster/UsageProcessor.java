@@ -3,6 +3,7 @@ package io.tollgate.cluster;
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
 import io.tollgate.core.BillingCycle;
+import io.tollgate.core.LedgerBase;
 import io.tollgate.core.UserRules;
 import io.tollgate.core.UserState;
 
@@ -37,7 +38,9 @@ public final class UsageProcessor extends UserEntryProcessor<Boolean> {
     @Override
     public Boolean process(Map.Entry<String, UserState> entry) {
         long now = System.currentTimeMillis();
-        UserRules.Step step = UserRules.recordUsage(current(entry, cycle, now), opId, apiId, bytes,
+        // A usage report never waits for the ledger: an entry it creates starts with an unknown base, which
+        // the next acquire (or confirmed flush) fills in.
+        UserRules.Step step = UserRules.recordUsage(current(entry, cycle, now, LedgerBase.UNKNOWN), opId, apiId, bytes,
                 computeMs, cycle, now, new UserRules.Memory(horizonMillis, capacity));
         if (step.applied()) {
             write(entry, step.state());

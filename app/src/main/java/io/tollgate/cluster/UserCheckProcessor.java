@@ -6,6 +6,7 @@ import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 import io.tollgate.core.Decision;
+import io.tollgate.core.LedgerBase;
 import io.tollgate.core.UserRules;
 import io.tollgate.core.UserState;
 
@@ -16,6 +17,7 @@ import java.util.Map;
 public final class UserCheckProcessor
         implements EntryProcessor<String, UserState, Decision>, ReadOnly, IdentifiedDataSerializable {
     private UserRules.Acquire request;
+    private LedgerBase ledgerBase;
 
     public UserCheckProcessor() {
     }
@@ -24,10 +26,21 @@ public final class UserCheckProcessor
         this.request = request;
     }
 
+    /** This check again, with the ledger's base the owner asked for (as {@link UserProcessor} asks). */
+    public UserCheckProcessor withLedgerBase(LedgerBase base) {
+        UserCheckProcessor p = new UserCheckProcessor(request);
+        p.ledgerBase = base;
+        return p;
+    }
+
     @Override
     public Decision process(Map.Entry<String, UserState> entry) {
         long now = System.currentTimeMillis();
-        return UserRules.check(UserEntries.stateOf(entry, request.cycle(), now), request, now).decision();
+        if (ledgerBase == null && UserEntries.needsLedgerBase(entry, request.cycle(), now)) {
+            return null;
+        }
+        LedgerBase base = ledgerBase == null ? LedgerBase.UNKNOWN : ledgerBase;
+        return UserRules.check(UserEntries.stateOf(entry, request.cycle(), now, base), request, now).decision();
     }
 
     @Override
@@ -48,10 +61,12 @@ public final class UserCheckProcessor
     @Override
     public void writeData(ObjectDataOutput out) throws IOException {
         Wire.writeAcquire(out, request);
+        Wire.writeLedgerBase(out, ledgerBase);
     }
 
     @Override
     public void readData(ObjectDataInput in) throws IOException {
         request = Wire.readAcquire(in);
+        ledgerBase = Wire.readLedgerBase(in);
     }
 }

@@ -2,6 +2,7 @@ package io.tollgate.cluster;
 
 import com.hazelcast.map.ExtendedMapEntry;
 import io.tollgate.core.BillingCycle;
+import io.tollgate.core.LedgerBase;
 import io.tollgate.core.UserState;
 
 import java.time.Instant;
@@ -21,13 +22,25 @@ final class UserEntries {
     private UserEntries() {
     }
 
-    static UserState stateOf(Map.Entry<String, UserState> entry, BillingCycle cycle, long now) {
+    /**
+     * The entry's state, or a new one: a new entry starts from {@code ledger}'s total, and an entry that
+     * {@linkplain UserState#needsLedgerBase needs} one takes it.
+     */
+    static UserState stateOf(Map.Entry<String, UserState> entry, BillingCycle cycle, long now, LedgerBase ledger) {
         UserState state = entry.getValue();
-        if (state != null) {
-            return state;
+        if (state == null) {
+            return UserState.fresh(UUID.randomUUID().toString(), cycle.periodAt(Instant.ofEpochMilli(now)), ledger);
         }
-        // No copy of this entry anywhere: a new incarnation, whose usage the ledger base will complete.
-        return UserState.fresh(UUID.randomUUID().toString(), cycle.periodAt(Instant.ofEpochMilli(now)), null);
+        return state.usage().baseKnown() ? state : state.withUsage(state.usage().withBase(ledger));
+    }
+
+    /** True when the caller has to read the ledger's base for this entry first (see {@link UserState#needsLedgerBase}). */
+    static boolean needsLedgerBase(Map.Entry<String, UserState> entry, BillingCycle cycle, long now) {
+        UserState state = entry.getValue();
+        if (state != null && state.usage().baseKnown()) {
+            return false; // the common case, without a calendar computation
+        }
+        return UserState.needsLedgerBase(state, cycle.periodAt(Instant.ofEpochMilli(now)));
     }
 
     /** Stores {@code state} (or removes the entry) with the TTL it needs. */

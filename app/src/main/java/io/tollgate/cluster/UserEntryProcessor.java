@@ -4,6 +4,7 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.HazelcastInstanceAware;
 import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
+import io.tollgate.core.LedgerBase;
 import io.tollgate.core.UserState;
 
 import java.util.Map;
@@ -26,11 +27,13 @@ abstract class UserEntryProcessor<R>
     }
 
     /**
-     * The entry's state as this member is about to write it: created when absent, and claimed for
-     * this member when another member wrote it last (see {@link io.tollgate.core.UsageBook}).
+     * The entry's state as this member is about to write it: created when absent (from {@code ledger}'s
+     * total), and claimed for this member when another member wrote it last (see
+     * {@link io.tollgate.core.UsageBook}).
      */
-    protected final UserState current(Map.Entry<String, UserState> entry, io.tollgate.core.BillingCycle cycle, long now) {
-        UserState state = UserEntries.stateOf(entry, cycle, now);
+    protected final UserState current(Map.Entry<String, UserState> entry, io.tollgate.core.BillingCycle cycle, long now,
+                                      LedgerBase ledger) {
+        UserState state = UserEntries.stateOf(entry, cycle, now, ledger);
         if (state.usage().writer().equals(member)) {
             return state;
         }

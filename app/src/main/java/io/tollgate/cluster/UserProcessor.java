@@ -3,6 +3,7 @@ package io.tollgate.cluster;
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
 import io.tollgate.core.Decision;
+import io.tollgate.core.LedgerBase;
 import io.tollgate.core.UserRules;
 import io.tollgate.core.UserState;
 
@@ -16,6 +17,13 @@ import java.util.Map;
  * the backup gets the resulting state ({@link StateBackup}), not a re-run, so primary and backup
  * cannot diverge. The operation id inside the request makes Hazelcast's at-least-once retry after an
  * owner dies a replay: see {@link io.tollgate.core.RecentOps}.
+ *
+ * <p>An acquire decides quota, so an entry without a known ledger base (a user new to the cluster, or
+ * whose entry expired) cannot answer it alone: the processor then answers {@code null}, changing
+ * nothing, and the caller reads the ledger and sends the same acquire again {@linkplain #withLedgerBase
+ * with the base}. The database is read on the caller's thread, never on the partition thread. Cancels
+ * and forced acquires (owed to callers the failure policy answered) never ask: they must apply, and an
+ * entry they create takes its base from the next acquire or confirmed flush.
  */
 public final class UserProcessor extends UserEntryProcessor<Decision> {
 
@@ -25,6 +33,7 @@ public final class UserProcessor extends UserEntryProcessor<Decision> {
     private UserRules.Acquire request;
     private byte mode;
     private int capacity;
+    private LedgerBase ledgerBase;
 
     public UserProcessor() {
     }
@@ -36,19 +45,37 @@ public final class UserProcessor extends UserEntryProcessor<Decision> {
         this.capacity = memory.capacity();
     }
 
+    /** This acquire again, carrying the ledger's base the owner asked for. */
+    public UserProcessor withLedgerBase(LedgerBase base) {
+        UserProcessor p = new UserProcessor(request, mode, new UserRules.Memory(horizonMillis, capacity));
+        p.ledgerBase = base;
+        return p;
+    }
+
+    /** The answer of an owner that needs the ledger's base before it can decide (see the class note). */
+    public static boolean asksForLedgerBase(Decision answer) {
+        return answer == null;
+    }
+
     @Override
     public Decision process(Map.Entry<String, UserState> entry) {
         long now = System.currentTimeMillis();
-        if (mode == ACQUIRE && !request.force() && FreezeFence.fenced()) {
+        boolean decides = mode == ACQUIRE && !request.force();
+        if (decides && FreezeFence.fenced()) {
             // This member was frozen: another may own this entry now. The caller answers by its failure policy.
             return Decision.failure(io.tollgate.core.Outcome.FAILURE_CLOSED, now);
         }
-        UserState state = current(entry, request.cycle(), now);
+        if (decides && ledgerBase == null && UserEntries.needsLedgerBase(entry, request.cycle(), now)) {
+            return null;
+        }
+        UserState state = current(entry, request.cycle(), now, ledgerBase == null ? LedgerBase.UNKNOWN : ledgerBase);
         UserRules.Memory memory = new UserRules.Memory(horizonMillis, capacity);
         UserRules.Step step = mode == CANCEL
                 ? UserRules.cancel(state, request, now, memory)
                 : UserRules.acquire(state, request, now, memory);
-        if (step.applied() || entry.getValue() == null) {
+        UserState before = entry.getValue();
+        boolean baseFilledIn = before != null && !before.usage().baseKnown() && state.usage().baseKnown();
+        if (step.applied() || before == null || baseFilledIn) {
             write(entry, step.state());
         }
         return step.decision();
@@ -65,6 +92,7 @@ public final class UserProcessor extends UserEntryProcessor<Decision> {
         out.writeLong(horizonMillis);
         out.writeInt(capacity);
         Wire.writeAcquire(out, request);
+        Wire.writeLedgerBase(out, ledgerBase);
     }
 
     @Override
@@ -73,5 +101,6 @@ public final class UserProcessor extends UserEntryProcessor<Decision> {
         horizonMillis = in.readLong();
         capacity = in.readInt();
         request = Wire.readAcquire(in);
+        ledgerBase = Wire.readLedgerBase(in);
     }
 }

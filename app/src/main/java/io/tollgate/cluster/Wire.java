@@ -6,6 +6,7 @@ import io.tollgate.core.BillingCycle;
 import io.tollgate.core.CounterKey;
 import io.tollgate.core.Counters;
 import io.tollgate.core.Decision;
+import io.tollgate.core.LedgerBase;
 import io.tollgate.core.LedgerBatch;
 import io.tollgate.core.Limit;
 import io.tollgate.core.Meter;
@@ -103,6 +104,23 @@ final class Wire {
             map.put(new CounterKey(scope, api, window), SlidingWindow.of(window, head, counts));
         }
         return Counters.of(map);
+    }
+
+    /** A {@link LedgerBase} or null (not read). */
+    static void writeLedgerBase(ObjectDataOutput out, LedgerBase b) throws IOException {
+        out.writeByte(b == null ? 0 : b.known() ? 2 : 1);
+        if (b != null && b.known()) {
+            out.writeLong(b.periodStart());
+            writeTotals(out, b.total());
+        }
+    }
+
+    static LedgerBase readLedgerBase(ObjectDataInput in) throws IOException {
+        return switch (in.readByte()) {
+            case 0 -> null;
+            case 1 -> LedgerBase.UNKNOWN;
+            default -> new LedgerBase(in.readLong(), readTotals(in));
+        };
     }
 
     static void writeTotals(ObjectDataOutput out, Totals t) throws IOException {

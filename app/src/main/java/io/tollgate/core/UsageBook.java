@@ -218,6 +218,24 @@ public record UsageBook(String epoch, String writer, long periodStart, long peri
                 nextSeq, oldest);
     }
 
+    /**
+     * True when quota decisions in {@code period} need the ledger's total first: the book does not know
+     * it, and nothing of this book is unconfirmed, so a total read now is consistent with it (pending
+     * usage is never in the ledger).
+     */
+    public boolean needsBase(BillingPeriod period) {
+        // A book moving to a new period knows its base: the new period starts from zero.
+        return !baseKnown && unconfirmed.isEmpty() && period.start().toEpochMilli() == periodStart;
+    }
+
+    /** This book with {@code ledger}'s total, when it is for this book's period and the book {@linkplain #needsBase needs it}. */
+    public UsageBook withBase(LedgerBase ledger) {
+        if (baseKnown || !ledger.known()) {
+            return this;
+        }
+        return withBase(ledger.periodStart(), ledger.total());
+    }
+
     /** The ledger's total for the current period, learned while nothing of it was unconfirmed. */
     public UsageBook withBase(long ledgerPeriodStart, Totals ledgerTotal) {
         if (ledgerPeriodStart != periodStart || !unconfirmed.isEmpty()) {

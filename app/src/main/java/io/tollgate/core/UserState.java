@@ -10,6 +10,17 @@ public record UserState(Counters counters, UsageBook usage, RecentOps recent) {
         return new UserState(Counters.empty(), UsageBook.start(epoch, period, ledgerBase), RecentOps.empty());
     }
 
+    /** A new entry in {@code period}, starting from what the ledger holds for it (when {@code ledger} knows). */
+    public static UserState fresh(String epoch, BillingPeriod period, LedgerBase ledger) {
+        boolean samePeriod = ledger.known() && ledger.periodStart() == period.start().toEpochMilli();
+        return fresh(epoch, period, samePeriod ? ledger.total() : null);
+    }
+
+    /** True when {@code state} (null: no entry) needs the ledger's total for {@code period} before it decides quota. */
+    public static boolean needsLedgerBase(UserState state, BillingPeriod period) {
+        return state == null || state.usage.needsBase(period);
+    }
+
     public UserState withCounters(Counters c) {
         return new UserState(c, usage, recent);
     }

@@ -13,12 +13,14 @@ import io.tollgate.config.Settings;
 import io.tollgate.core.ApiPolicy;
 import io.tollgate.core.Counters;
 import io.tollgate.core.Decision;
+import io.tollgate.core.LedgerBase;
 import io.tollgate.core.Limit;
 import io.tollgate.core.Outcome;
 import io.tollgate.core.RateLimiter;
 import io.tollgate.core.UserPolicy;
 import io.tollgate.core.UserRules;
 import io.tollgate.core.UserState;
+import io.tollgate.ledger.LedgerBases;
 import io.tollgate.observe.EntryProcessorTimer;
 import io.tollgate.policy.PolicyStore;
 
@@ -44,11 +46,17 @@ import java.util.logging.Logger;
  * (undoing it if it did apply late, and leaving a tombstone so it never applies later); fail-open
  * re-submits the same operation with {@code force} in the background until the cluster takes it
  * (a replay if the original did apply).
+ *
+ * <p>A user new to the cluster (or whose entry expired) has no quota base there: its owner asks for
+ * one, and this service reads it from the ledger and sends the same operation again
+ * ({@link UserProcessor}). That costs a new user one more round trip and one indexed query, on this
+ * thread rather than on the key's partition thread.
  */
 public final class DecisionService implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(DecisionService.class.getName());
 
     private final PolicyStore policies;
+    private final LedgerBases ledgerBases;
     private final IMap<String, UserState> users;
     private final IMap<String, Counters> apis;
     private final IMap<String, Decision> idempotency;
@@ -61,8 +69,10 @@ public final class DecisionService implements AutoCloseable {
     private final long graceNanos;
     private volatile long lastFailureLog;
 
-    public DecisionService(HazelcastInstance hz, PolicyStore policies, Settings settings, DecisionListener listener) {
+    public DecisionService(HazelcastInstance hz, PolicyStore policies, LedgerBases ledgerBases, Settings settings,
+                           DecisionListener listener) {
         this.policies = policies;
+        this.ledgerBases = ledgerBases;
         this.users = hz.getMap(ClusterMember.USERS);
         this.apis = hz.getMap(ClusterMember.APIS);
         this.idempotency = hz.getMap(ClusterMember.IDEMPOTENCY);
@@ -122,6 +132,11 @@ public final class DecisionService implements AutoCloseable {
                 CallerSequence.Ticket held = ticket;
                 Decision decision = await(EntryProcessorTimer.timed(EntryProcessorTimer.USER_ACQUIRE,
                         () -> submitHeld(() -> users.submitToKey(call.userId(), processor), held)), deadline + graceNanos);
+                if (UserProcessor.asksForLedgerBase(decision)) {
+                    UserProcessor based = processor.withLedgerBase(ledgerBase(call.userId(), policy));
+                    decision = await(EntryProcessorTimer.timed(EntryProcessorTimer.USER_ACQUIRE,
+                            () -> submitHeld(() -> users.submitToKey(call.userId(), based), held)), deadline + graceNanos);
+                }
                 if (decision.outcome() == Outcome.FAILURE_CLOSED) {
                     // The owner got it after this caller's deadline and did not apply it.
                     throw new ClusterUnavailable("the owner received the acquire after the decision timeout", null);
@@ -162,8 +177,14 @@ public final class DecisionService implements AutoCloseable {
             }
             UserRules.Acquire request = new UserRules.Acquire(0, 0, call.apiId(), call.cost(),
                     policy.limitsFor(call.apiId()), policy.quota(), policy.billingCycle(), false, Long.MAX_VALUE);
+            UserCheckProcessor processor = new UserCheckProcessor(request);
             Decision user = await(EntryProcessorTimer.timed(EntryProcessorTimer.USER_CHECK,
-                    () -> users.submitToKey(call.userId(), new UserCheckProcessor(request))), deadline);
+                    () -> users.submitToKey(call.userId(), processor)), deadline);
+            if (UserProcessor.asksForLedgerBase(user)) {
+                UserCheckProcessor based = processor.withLedgerBase(ledgerBase(call.userId(), policy));
+                user = await(EntryProcessorTimer.timed(EntryProcessorTimer.USER_CHECK,
+                        () -> users.submitToKey(call.userId(), based)), deadline);
+            }
             Decision decision = global != null && !global.allowed() ? global
                     : (global != null && user.allowed() && global.remaining() < user.remaining() ? global : user);
             result = new DecisionResult(decision, policy.tier(), false);
@@ -192,6 +213,10 @@ public final class DecisionService implements AutoCloseable {
         return counted;
     }
 
+    private LedgerBase ledgerBase(String userId, UserPolicy policy) {
+        return ledgerBases.read(userId, policy.billingCycle().periodAt(java.time.Instant.now()));
+    }
+
     /** The user's entry as the cluster holds it now (null when the user has none). */
     public UserState userState(String userId) {
         return await(users.getAsync(userId), System.nanoTime() + settings.decisionTimeout().toNanos() * 5);
@@ -214,7 +239,7 @@ public final class DecisionService implements AutoCloseable {
             for (int i = 0; i < 32; i++) {
                 String user = "\u0001warm-up-" + i;
                 policies.user(user);
-                await(users.submitToKey(user, new UserCheckProcessor(request)), deadline);
+                await(users.submitToKey(user, new UserCheckProcessor(request).withLedgerBase(LedgerBase.UNKNOWN)), deadline);
                 // A cancel of an operation that never ran: exercises the write path, counts nothing.
                 await(users.submitToKey(user, new UserProcessor(request, UserProcessor.CANCEL, memory)), deadline);
             }

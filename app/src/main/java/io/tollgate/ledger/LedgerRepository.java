@@ -1,6 +1,5 @@
 package io.tollgate.ledger;
 
-import io.tollgate.core.BillingPeriod;
 import io.tollgate.core.LedgerBatch;
 import io.tollgate.core.LedgerCursor;
 import io.tollgate.core.Totals;
@@ -214,23 +213,6 @@ public final class LedgerRepository {
                 .bind("u", userId).bind("p", ts(periodStart))
                 .map((rs, ctx) -> new Totals(rs.getLong(1), rs.getLong(2), rs.getLong(3)))
                 .one();
-    }
-
-    /** A user's usage in the period (as recorded in the ledger) that contains {@code at}. */
-    public record PeriodTotal(BillingPeriod period, Totals total) {
-    }
-
-    /** The ledger's total for the user's period containing {@code at}; null when the ledger has none. */
-    public PeriodTotal currentPeriod(String userId, Instant at) {
-        return jdbi.withHandle(h -> h.createQuery("""
-                        SELECT period_start, max(period_end), sum(requests), sum(bandwidth_bytes), sum(compute_ms)
-                        FROM usage_ledger WHERE user_id = :u AND period_start <= :t AND period_end > :t
-                        GROUP BY period_start ORDER BY period_start DESC LIMIT 1""")
-                .bind("u", userId).bind("t", OffsetDateTime.ofInstant(at, ZoneOffset.UTC))
-                .map((rs, ctx) -> new PeriodTotal(new BillingPeriod(rs.getObject(1, OffsetDateTime.class).toInstant(),
-                        rs.getObject(2, OffsetDateTime.class).toInstant()),
-                        new Totals(rs.getLong(3), rs.getLong(4), rs.getLong(5))))
-                .findOne().orElse(null));
     }
 
     /** Per-API totals of a user's period, adjustments included. */

@@ -93,7 +93,7 @@ final class BusinessCollector implements AutoCloseable {
         long ms = interval.toMillis();
         intervalMillis = ms;
         // The first round waits one interval: at start-up the member may not yet satisfy its split-brain
-        // protection, and the first query on tollgate-users would start its MapLoader's initial load then.
+        // protection.
         timer.scheduleWithFixedDelay(this::collect, ms, ms, TimeUnit.MILLISECONDS);
     }
 

@@ -138,6 +138,23 @@ class LedgerIntegrationTest {
     }
 
     @Test
+    void aUsersFirstCallStartsFromTheLedgerAdjustmentsIncluded() {
+        String user = "adjusted-user";
+        sidecar.admin("PUT", "/admin/users/" + user + "/quota",
+                "{\"requests\":10,\"bandwidth_bytes\":1000000,\"compute_ms\":1000000}");
+        String periodStart = sidecar.get("/api/quotas?user_id=" + user).body().get("period_start").asText();
+        Sidecar.Reply charged = sidecar.admin("POST", "/admin/ledger/adjustments", "{\"user_id\":\"" + user
+                + "\",\"api_id\":\"a\",\"period_start\":\"" + periodStart + "\",\"requests\":8,\"reason\":\"migrated usage\"}");
+        assertThat(charged.status()).as(charged.raw().body()).isEqualTo(201);
+        int allowed = 0;
+        for (int i = 0; i < 5; i++) {
+            allowed += sidecar.acquire(user, "a").status() == 200 ? 1 : 0;
+        }
+        assertThat(allowed).as("8 of 10 charged before the user's first call").isEqualTo(2);
+        awaitTrue(() -> ledgerRequests(user) == 10);
+    }
+
+    @Test
     void postgresStoppedForAWhileLosesNothing() throws Exception {
         Path dir = Files.createTempDirectory("tollgate-pg-outage");
         int port = Sidecar.freePort();

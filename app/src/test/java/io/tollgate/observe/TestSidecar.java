@@ -52,7 +52,7 @@ final class TestSidecar implements AutoCloseable {
         settings.put("tollgate.db.user", "postgres");
         settings.put("tollgate.admin.token", ADMIN_TOKEN);
         settings.put("tollgate.metrics.collect-interval", "1s");
-        // A cold first call (class loading, the users MapLoader reading the ledger) can exceed the 200 ms
+        // A cold first call (class loading, reading a new user's ledger base) can exceed the 200 ms
         // default; these tests are about what is observed, not about the timeout.
         settings.put("tollgate.decision.timeout", "3s");
         settings.putAll(extra);

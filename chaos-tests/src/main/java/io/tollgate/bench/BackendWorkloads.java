@@ -4,7 +4,9 @@ import com.hazelcast.map.IMap;
 import io.github.bucket4j.ConsumptionProbe;
 import io.tollgate.cluster.UserProcessor;
 import io.tollgate.core.Decision;
+import io.tollgate.core.LedgerBase;
 import io.tollgate.core.OperationId;
+import io.tollgate.core.Totals;
 import io.tollgate.core.UserPolicy;
 import io.tollgate.core.UserRules;
 import io.tollgate.core.UserState;
@@ -63,8 +65,14 @@ final class BackendWorkloads {
                 long id = sequenced ? OperationId.sequenced(tag, sequence[0]++) : OperationId.hashed(random.nextLong());
                 UserRules.Acquire acquire = new UserRules.Acquire(id, sequenced ? id : 0, API, 1, limits, quota, cycle,
                         false, Long.MAX_VALUE);
-                Decision d = map.submitToKey(users.pick(random),
-                        new UserProcessor(acquire, UserProcessor.ACQUIRE, UserRules.Memory.DEFAULT)).toCompletableFuture().join();
+                String user = users.pick(random);
+                UserProcessor processor = new UserProcessor(acquire, UserProcessor.ACQUIRE, UserRules.Memory.DEFAULT);
+                Decision d = map.submitToKey(user, processor).toCompletableFuture().join();
+                if (UserProcessor.asksForLedgerBase(d)) {
+                    // As the sidecar answers a new user's entry, with the base of a ledger that has no rows for it.
+                    LedgerBase empty = LedgerBase.of(cycle.periodAt(java.time.Instant.now()), Totals.ZERO);
+                    d = map.submitToKey(user, processor.withLedgerBase(empty)).toCompletableFuture().join();
+                }
                 return d.allowed() ? 200 : 429;
             };
         };

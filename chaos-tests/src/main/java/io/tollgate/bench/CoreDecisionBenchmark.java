@@ -110,7 +110,8 @@ public class CoreDecisionBenchmark {
             quota = policy.quota();
             cycle = policy.billingCycle();
             now = java.time.Instant.parse("2025-06-01T00:00:00Z").toEpochMilli();
-            state = io.tollgate.core.UserState.fresh("bench", cycle.periodAt(java.time.Instant.ofEpochMilli(now)), null);
+            state = io.tollgate.core.UserState.fresh("bench", cycle.periodAt(java.time.Instant.ofEpochMilli(now)),
+                    io.tollgate.core.LedgerBase.UNKNOWN);
         }
     }
 

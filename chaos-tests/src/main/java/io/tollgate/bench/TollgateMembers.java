@@ -18,8 +18,8 @@ import java.util.Map;
 /**
  * Tollgate's own Hazelcast members embedded in the driver's JVM, for the measurements without HTTP:
  * {@link ClusterMember#config} (the sidecar's hazelcast.yaml, serializers, split-brain protection)
- * on free loopback ports, without the ledger's MapLoader (there is no database here: a new user's
- * entry starts empty, as it does for a user the ledger has never seen).
+ * on free loopback ports, without a database: a new user's entry starts from an empty ledger base
+ * (see {@link BackendWorkloads}).
  */
 final class TollgateMembers implements AutoCloseable {
 
@@ -40,7 +40,7 @@ final class TollgateMembers implements AutoCloseable {
         for (int port : ports) {
             Settings s = settings(clusterName, port, memberList);
             settings.add(s);
-            Config config = ClusterMember.config(s, null);
+            Config config = ClusterMember.config(s);
             ClusterMember.useAPooledAsyncExecutor(); // as ClusterMember.start does
             result.members.add(Hazelcast.newHazelcastInstance(config));
         }

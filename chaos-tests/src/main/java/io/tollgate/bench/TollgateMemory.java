@@ -74,7 +74,7 @@ final class TollgateMemory {
             times.add(end);
         }
         SplittableRandom random = new SplittableRandom(42);
-        UserState state = UserState.fresh("bench-epoch", cycle.periodAt(Instant.ofEpochMilli(start)), null);
+        UserState state = UserState.fresh("bench-epoch", cycle.periodAt(Instant.ofEpochMilli(start)), io.tollgate.core.LedgerBase.UNKNOWN);
         long allowed = 0;
         long sequence = 0;
         for (long t : times) {
