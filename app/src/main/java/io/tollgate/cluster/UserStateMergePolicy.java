@@ -9,11 +9,12 @@ import io.tollgate.core.UserState;
 import java.util.UUID;
 
 /**
- * Split-brain merge of a user's entry. Hazelcast's PutIfAbsent would keep the larger side's entry
- * and drop the other's: its rate counts (the larger side's are kept here too; the minority, without
- * a quorum, admitted nothing after it noticed the split) and its unflushed usage, which would be lost
- * to billing. This policy keeps the larger side's entry and adds the other's unconfirmed batches and
- * pending usage ({@link UserState#absorb}); the ledger applies each batch once.
+ * Split-brain merge of a user's entry. Hazelcast's PutIfAbsent would keep the copy merged into and
+ * drop the other: its unflushed usage, which would be lost to billing, and, when the copy merged into
+ * is a stale one (the survivors of a split can lose each other too, and equal-sized clusters merge
+ * either way), the counts that keep the user inside its limits. This policy keeps the fuller of the
+ * two copies' counters in every bucket and adds the other's unconfirmed batches and pending usage
+ * ({@link UserState#absorb}); the ledger applies each batch once.
  */
 public final class UserStateMergePolicy implements SplitBrainMergePolicy<UserState, MergingValue<UserState>, Object> {
 

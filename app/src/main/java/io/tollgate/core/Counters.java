@@ -43,6 +43,13 @@ public final class Counters {
         return next.isEmpty() ? EMPTY : new Counters(Map.copyOf(next));
     }
 
+    /** Both copies' counters, each the {@linkplain SlidingWindow#atLeast larger} of the two per bucket (split-brain merges). */
+    public Counters atLeast(Counters other, long now) {
+        Map<CounterKey, SlidingWindow> next = new HashMap<>(windows);
+        other.windows.forEach((k, w) -> next.merge(k, w, (mine, theirs) -> mine.atLeast(theirs, now)));
+        return with(next, now);
+    }
+
     /** The longest window among the counters, in milliseconds; 0 when there are none. */
     public long longestWindowMillis() {
         long longest = 0;

@@ -105,6 +105,28 @@ public final class SlidingWindow {
         return new SlidingWindow(window, current.head, next);
     }
 
+    /**
+     * The larger count of the two copies in every bucket at {@code now}: two copies of one counter that
+     * were both written during a split share their history, so neither copy's calls are forgotten and a
+     * stale copy never empties a full one. (Calls both sides admitted in the same bucket are counted
+     * once, the larger side's; both sides refuse writes without a majority, so that is rare.)
+     */
+    public SlidingWindow atLeast(SlidingWindow other, long now) {
+        if (other.window != window) {
+            throw new IllegalArgumentException("cannot merge a " + other.window + " counter into a " + window + " one");
+        }
+        SlidingWindow a = at(now);
+        SlidingWindow b = other.at(now);
+        long head = Math.max(a.head, b.head);
+        a = a.at(head * bucketMillis(window));
+        b = b.at(head * bucketMillis(window));
+        long[] next = new long[SLOTS];
+        for (int i = 0; i < SLOTS; i++) {
+            next[i] = Math.max(a.counts[i], b.counts[i]);
+        }
+        return new SlidingWindow(window, head, next);
+    }
+
     /** When the oldest counted unit leaves the window (the next moment {@link #used} can fall). */
     public long nextReleaseAt(long now) {
         SlidingWindow current = at(now);

@@ -36,8 +36,10 @@ public record UserState(Counters counters, UsageBook usage, RecentOps recent) {
     }
 
     /**
-     * This entry after a split-brain merge with the other side's copy: this side's counters (the
-     * majority's, normally), the other's unflushed usage for the ledger and the operation ids of both.
+     * This entry after a split-brain merge with the other side's copy: the fuller of the two copies'
+     * counters in every bucket (Hazelcast may merge a majority into a stale minority's copy when the
+     * survivors of a split also lost each other), the other's unflushed usage for the ledger and the
+     * operation ids of both.
      * A call one side applied and the other cancelled before seeing it (its caller was answered by the
      * failure policy) is taken back from usage.
      */
@@ -48,7 +50,7 @@ public record UserState(Counters counters, UsageBook usage, RecentOps recent) {
         for (RecentOps.Cancelled c : undo.values()) {
             merged = merged.record(c.apiId(), new Totals(-c.cost(), 0, 0), now);
         }
-        return new UserState(counters, merged, recent.union(other.recent));
+        return new UserState(counters.atLeast(other.counters, now), merged, recent.union(other.recent));
     }
 
     /** Nothing worth keeping: no counts in any window and nothing the ledger still has to confirm. */
