@@ -51,14 +51,16 @@ class ThreeMemberClusterTest {
         Duration membershipRecovered = Duration.ofNanos(System.nanoTime() - kill);
 
         // The survivors must still deny: the ten admissions are in the backup. Answers of the failure policy while
-        // partitions migrate are retried; an admission is a lost count and fails the test.
+        // partitions migrate are retried, each try a new call with its own request_id (a request_id answered
+        // failure_closed keeps that answer: its operation is cancelled for good); an admission is a lost count
+        // and fails the test.
         List<AcquireAnswer> after = new ArrayList<>();
-        int seq = 100;
+        java.util.concurrent.atomic.AtomicInteger seq = new java.util.concurrent.atomic.AtomicInteger(100);
         for (MemberProcess survivor : cluster.liveMembers()) {
             for (int i = 0; i < 3; i++) {
-                String id = run + "-" + seq++;
                 after.add(Await.value("a decision from " + survivor.name(), Duration.ofSeconds(20),
-                        () -> survivor.client().acquire(AcquireRequest.of(user, "api-a").withRequestId(id)),
+                        () -> survivor.client().acquire(AcquireRequest.of(user, "api-a")
+                                .withRequestId(run + "-" + seq.getAndIncrement())),
                         a -> a.allowed() || a.denied()));
             }
         }
