@@ -171,12 +171,17 @@ class LedgerIntegrationTest {
             for (int i = 0; i < 20; i++) {
                 assertThat(s.acquire(user, "a").status()).as("limiting continues without PostgreSQL").isEqualTo(200);
             }
+            // A user new to the cluster while the ledger is down starts with an unknown base instead of waiting.
+            String newcomer = "outage-newcomer";
+            for (int i = 0; i < 3; i++) {
+                assertThat(s.acquire(newcomer, "a").status()).as("a new user without PostgreSQL").isEqualTo(200);
+            }
             awaitTrue(() -> {
                 Sidecar.Reply ready = s.get("/health/ready");
-                return ready.status() == 503 && ready.body().get("ledger").get("backlog_requests").asLong() == 20;
+                return ready.status() == 503 && ready.body().get("ledger").get("backlog_requests").asLong() == 23;
             });
             pg = startPostgres(dir, port);
-            awaitTrue(() -> ledgerRequests(s, user) == 25);
+            awaitTrue(() -> ledgerRequests(s, user) == 25 && ledgerRequests(s, newcomer) == 3);
             awaitTrue(() -> s.get("/health/ready").status() == 200);
             var reconcile = s.admin("GET", "/admin/ledger/reconcile", null).body();
             assertThat(reconcile.get("consistent").asBoolean()).isTrue();
