@@ -3,17 +3,15 @@ package io.tollgate.http;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.helidon.config.Config;
-import io.helidon.config.ConfigSources;
 import io.tollgate.Tollgate;
 import io.tollgate.cluster.ClusterMember;
+import io.tollgate.testing.Http;
+import io.tollgate.testing.SidecarSettings;
+import io.tollgate.testing.TestDatabase;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -33,13 +31,8 @@ import java.util.UUID;
  * static final RunningSidecar SIDECAR = RunningSidecar.builder().build();
  * }</pre>
  *
- * <p>The configuration is the shipped application.yaml with the test's values on top; environment
- * variables and system properties are ignored so a developer's TOLLGATE_* settings cannot leak in.
- * The sidecar is shared by the class's methods: each method uses its own user and API ids.
- *
- * <p>The decision timeout defaults to 2 s here (200 ms in production): the build machine is small and
- * shared, and a slow first call answered by the failure policy would make every count below flaky.
- * The failure-policy tests set it themselves.
+ * <p>{@link SidecarSettings} holds the configuration it starts with. The sidecar is shared by the
+ * class's methods: each method uses its own user and API ids.
  */
 public final class RunningSidecar implements BeforeAllCallback, AfterAllCallback {
     static final ObjectMapper JSON = new ObjectMapper();
@@ -60,7 +53,6 @@ public final class RunningSidecar implements BeforeAllCallback, AfterAllCallback
     private boolean writesAcceptedAtStart;
     private Reply firstAcquire;
     private Tollgate tollgate;
-    private int clusterPort;
 
     private RunningSidecar(Builder b) {
         this.overrides = Map.copyOf(b.overrides);
@@ -94,10 +86,7 @@ public final class RunningSidecar implements BeforeAllCallback, AfterAllCallback
             return this;
         }
 
-        /**
-         * Lists a second member address where nothing listens, so this member alone is a minority of the
-         * configured cluster and every counter write is refused (split-brain protection).
-         */
+        /** Every counter write is refused: see {@link SidecarSettings#withAbsentPeer()}. */
         public Builder withAbsentPeer() {
             this.absentPeer = true;
             return this;
@@ -115,29 +104,9 @@ public final class RunningSidecar implements BeforeAllCallback, AfterAllCallback
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        database = TestDatabase.create(context.getRequiredTestClass().getSimpleName());
-        clusterPort = freePort();
-        String members = "127.0.0.1:" + clusterPort + (absentPeer ? ",127.0.0.1:" + freePort() : "");
-        Map<String, String> settings = new HashMap<>();
-        settings.put("server.port", "0");
-        settings.put("server.host", "127.0.0.1");
-        settings.put("tollgate.cluster.name", "tollgate-test-" + UUID.randomUUID());
-        settings.put("tollgate.cluster.port", Integer.toString(clusterPort));
-        settings.put("tollgate.cluster.members", members);
-        settings.put("tollgate.db.url", database.url());
-        settings.put("tollgate.db.user", TestDatabase.USER);
-        settings.put("tollgate.db.password", "");
-        settings.put("tollgate.db.pool-size", "4");
-        settings.put("tollgate.admin.token", adminToken);
-        settings.put("tollgate.decision.timeout", "2s");
-        settings.putAll(overrides);
-        Config config = Config.builder()
-                .sources(ConfigSources.create(settings), ConfigSources.classpath("application.yaml"))
-                .disableEnvironmentVariablesSource()
-                .disableSystemPropertiesSource()
-                .build();
+        database = new TestDatabase();
         try {
-            tollgate = Tollgate.start(config);
+            tollgate = settings().start();
             writesAcceptedAtStart = ClusterMember.writesAccepted(tollgate.hazelcast(), tollgate.settings());
             if (!warmUp) {
                 firstAcquire = acquire("first-user", "first-api");
@@ -149,6 +118,16 @@ public final class RunningSidecar implements BeforeAllCallback, AfterAllCallback
             afterAll(context);
             throw e;
         }
+    }
+
+    private SidecarSettings settings() {
+        SidecarSettings settings = SidecarSettings.forDatabase(database.url())
+                .adminToken(adminToken)
+                .set("tollgate.db.pool-size", "4");
+        if (absentPeer) {
+            settings.withAbsentPeer();
+        }
+        return settings.setAll(overrides);
     }
 
     /**
@@ -270,15 +249,8 @@ public final class RunningSidecar implements BeforeAllCallback, AfterAllCallback
     }
 
     public Reply send(HttpRequest.Builder request) {
-        try {
-            HttpResponse<String> r = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            return new Reply(r.statusCode(), r.headers(), r.body(), parse(r.body()));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        HttpResponse<String> r = Http.send(client, request.build());
+        return new Reply(r.statusCode(), r.headers(), r.body(), parse(r.body()));
     }
 
     // ---- the calls most tests make ----
@@ -329,15 +301,6 @@ public final class RunningSidecar implements BeforeAllCallback, AfterAllCallback
             return JSON.readTree(body);
         } catch (JsonProcessingException e) {
             return null;
-        }
-    }
-
-    static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

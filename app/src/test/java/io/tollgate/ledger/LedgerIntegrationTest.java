@@ -1,5 +1,6 @@
 package io.tollgate.ledger;
 
+import io.tollgate.testing.Ports;
 import io.tollgate.testing.Sidecar;
 import io.tollgate.testing.TestDatabase;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -157,7 +158,7 @@ class LedgerIntegrationTest {
     @Test
     void postgresStoppedForAWhileLosesNothing() throws Exception {
         Path dir = Files.createTempDirectory("tollgate-pg-outage");
-        int port = Sidecar.freePort();
+        int port = Ports.free();
         EmbeddedPostgres pg = startPostgres(dir, port);
         String url = "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
         String user = "outage-user";

@@ -2,6 +2,7 @@ package io.tollgate.observe;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tollgate.testing.Ports;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -52,7 +53,7 @@ class PrometheusScrapeTest {
         }
         assumeTrue(binary != null, "the prometheus binary is not installed (deploy/install-test-tools.sh installs it)");
         sidecar = TestSidecar.start(Map.of());
-        prometheusPort = TestSidecar.freePort();
+        prometheusPort = Ports.free();
         Path config = dir.resolve("prometheus.yml");
         Files.writeString(config, """
                 global:

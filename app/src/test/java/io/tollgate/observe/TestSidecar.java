@@ -1,70 +1,50 @@
 package io.tollgate.observe;
 
-import io.helidon.config.Config;
-import io.helidon.config.ConfigSources;
 import io.tollgate.Tollgate;
+import io.tollgate.testing.Http;
+import io.tollgate.testing.SidecarSettings;
+import io.tollgate.testing.TestDatabase;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.function.Predicate;
 
 /**
- * One real sidecar in this JVM for the observability tests: a fresh PostgreSQL database on the local
- * server (created here, dropped on close), a one-member cluster on a free port, HTTP on a free port.
+ * One real sidecar in this JVM for the observability tests, on a fresh database of its own that is
+ * dropped on close. Answers are the raw HTTP responses: these tests look at headers and metric text.
  */
 final class TestSidecar implements AutoCloseable {
-    static final String ADMIN_TOKEN = "observe-test-token";
-    private static final String PG = "jdbc:postgresql://127.0.0.1:5432/";
+    private static final String ADMIN_TOKEN = "observe-test-token";
 
     final Tollgate tollgate;
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private final String database;
+    private final TestDatabase database;
 
-    private TestSidecar(Tollgate tollgate, String database) {
+    private TestSidecar(Tollgate tollgate, TestDatabase database) {
         this.tollgate = tollgate;
         this.database = database;
     }
 
     static TestSidecar start(Map<String, String> extra) {
-        String db = "tollgate_observe_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        sql("CREATE DATABASE " + db);
-        int clusterPort = freePort();
-        Map<String, String> settings = new HashMap<>();
-        settings.put("server.port", "0");
-        settings.put("server.host", "127.0.0.1");
-        settings.put("tollgate.cluster.port", Integer.toString(clusterPort));
-        settings.put("tollgate.cluster.members", "127.0.0.1:" + clusterPort);
-        settings.put("tollgate.db.url", PG + db);
-        settings.put("tollgate.db.user", "postgres");
-        settings.put("tollgate.admin.token", ADMIN_TOKEN);
-        settings.put("tollgate.metrics.collect-interval", "1s");
-        // A cold first call (class loading, reading a new user's ledger base) can exceed the 200 ms
-        // default; these tests are about what is observed, not about the timeout.
-        settings.put("tollgate.decision.timeout", "3s");
-        settings.putAll(extra);
-        Config config = Config.builder()
-                .sources(ConfigSources.create(settings), ConfigSources.classpath("application.yaml"))
-                .disableEnvironmentVariablesSource()
-                .disableSystemPropertiesSource()
-                .build();
+        TestDatabase database = new TestDatabase();
         try {
-            return new TestSidecar(Tollgate.start(config), db);
+            Tollgate tollgate = SidecarSettings.forDatabase(database.url())
+                    .adminToken(ADMIN_TOKEN)
+                    // Metrics are collected every second so that scrapeUntil does not wait long.
+                    .set("tollgate.metrics.collect-interval", "1s")
+                    // A cold first call (class loading, reading a new user's ledger base) can take long;
+                    // these tests are about what is observed, not about the timeout.
+                    .set("tollgate.decision.timeout", "3s")
+                    .setAll(extra)
+                    .start();
+            return new TestSidecar(tollgate, database);
         } catch (RuntimeException e) {
-            sql("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
+            database.close();
             throw e;
         }
     }
@@ -122,14 +102,7 @@ final class TestSidecar implements AutoCloseable {
     }
 
     private HttpResponse<String> send(HttpRequest req) {
-        try {
-            return http.send(req, HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return Http.send(http, req);
     }
 
     @Override
@@ -137,15 +110,7 @@ final class TestSidecar implements AutoCloseable {
         try {
             tollgate.close();
         } finally {
-            sql("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
-        }
-    }
-
-    static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            database.close();
         }
     }
 
@@ -155,15 +120,6 @@ final class TestSidecar implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
-        }
-    }
-
-    private static void sql(String statement) {
-        try (Connection c = DriverManager.getConnection(PG + "postgres", "postgres", "");
-             Statement s = c.createStatement()) {
-            s.execute(statement);
-        } catch (SQLException e) {
-            throw new IllegalStateException("PostgreSQL on 127.0.0.1:5432 (user postgres) is needed: " + statement, e);
         }
     }
 }

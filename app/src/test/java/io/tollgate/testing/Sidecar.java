@@ -1,19 +1,15 @@
 package io.tollgate.testing;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.helidon.config.Config;
-import io.helidon.config.ConfigSources;
 import io.tollgate.Tollgate;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 
 /** One sidecar started in this JVM on free ports, with a tiny JSON client over real HTTP. */
@@ -32,25 +28,12 @@ public final class Sidecar implements AutoCloseable {
     }
 
     public static Sidecar start(String dbUrl, Map<String, String> extra) {
-        int clusterPort = freePort();
-        Map<String, String> settings = new HashMap<>();
-        settings.put("server.port", "0");
-        settings.put("server.host", "127.0.0.1");
-        settings.put("tollgate.cluster.name", "test-" + clusterPort);
-        settings.put("tollgate.cluster.port", Integer.toString(clusterPort));
-        settings.put("tollgate.cluster.members", "127.0.0.1:" + clusterPort);
-        settings.put("tollgate.db.url", dbUrl);
-        settings.put("tollgate.db.user", "postgres");
-        settings.put("tollgate.admin.token", TOKEN);
-        settings.put("tollgate.decision.timeout", "2s");
-        settings.put("tollgate.ledger.flush-interval", "200ms");
-        settings.putAll(extra);
-        Config config = Config.builder()
-                .sources(ConfigSources.create(settings), ConfigSources.classpath("application.yaml"))
-                .disableEnvironmentVariablesSource()
-                .disableSystemPropertiesSource()
-                .build();
-        return new Sidecar(Tollgate.start(config));
+        return new Sidecar(SidecarSettings.forDatabase(dbUrl)
+                .adminToken(TOKEN)
+                // Tests await ledger totals: a flush every 200 ms (1 s in production) keeps those waits short.
+                .set("tollgate.ledger.flush-interval", "200ms")
+                .setAll(extra)
+                .start());
     }
 
     public Tollgate tollgate() {
@@ -82,22 +65,11 @@ public final class Sidecar implements AutoCloseable {
         if (admin) {
             b.header("Authorization", "Bearer " + TOKEN);
         }
+        HttpResponse<String> r = Http.send(HTTP, b.timeout(Duration.ofSeconds(30)).build());
         try {
-            HttpResponse<String> r = HTTP.send(b.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
             JsonNode body = r.body().isEmpty() ? null : JSON.readTree(r.body());
             return new Reply(r.statusCode(), body, r);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    public static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
     }

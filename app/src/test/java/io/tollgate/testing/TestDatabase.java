@@ -6,8 +6,12 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.UUID;
 
-/** A fresh database on the machine's PostgreSQL (127.0.0.1:5432, user postgres), dropped on close. */
+/**
+ * A fresh, empty database on the machine's PostgreSQL (127.0.0.1:5432, user postgres, trust auth),
+ * dropped on close, so no test sees another test's policies or ledger.
+ */
 public final class TestDatabase implements AutoCloseable {
+    public static final String USER = "postgres";
     private static final String SERVER = "jdbc:postgresql://127.0.0.1:5432/";
     private final String name;
 
@@ -25,16 +29,17 @@ public final class TestDatabase implements AutoCloseable {
     }
 
     private static void execute(String sql) {
-        try (Connection c = DriverManager.getConnection(SERVER + "postgres", "postgres", "");
+        try (Connection c = DriverManager.getConnection(SERVER + "postgres", USER, "");
              Statement s = c.createStatement()) {
             s.execute(sql);
         } catch (SQLException e) {
-            throw new IllegalStateException(sql, e);
+            throw new IllegalStateException("local PostgreSQL at 127.0.0.1:5432 (user postgres) is needed: " + sql, e);
         }
     }
 
     @Override
     public void close() {
+        // FORCE: a pool the sidecar did not close (a failed start) must not keep the database alive.
         execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
     }
 }
