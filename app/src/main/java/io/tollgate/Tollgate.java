@@ -61,9 +61,9 @@ public final class Tollgate implements AutoCloseable {
         LedgerRepository ledger = new LedgerRepository(database.jdbi(), settings.closedPeriodGrace().toMillis());
         HazelcastInstance hz = ClusterMember.start(settings);
         ClusterMember.awaitWritesAccepted(hz, settings, java.time.Duration.ofSeconds(10));
-        PolicyStore policies = new PolicyStore(policyRepository, hz);
+        PolicyStore policies = new PolicyStore(policyRepository, database.readBackOff(), hz);
         Observability observability = new Observability(config, settings, hz, database);
-        DecisionService decisions = new DecisionService(hz, policies, new LedgerBases(ledger), settings,
+        DecisionService decisions = new DecisionService(hz, policies, new LedgerBases(ledger, database.readBackOff()), settings,
                 observability.decisionListener());
         observability.attach(decisions);
         decisions.warmUp();

@@ -23,6 +23,7 @@ public final class Database implements AutoCloseable {
     private final EmbeddedPostgres embedded;
     private final HikariDataSource dataSource;
     private final Jdbi jdbi;
+    private final ReadBackOff readBackOff = new ReadBackOff();
 
     private Database(EmbeddedPostgres embedded, HikariDataSource dataSource) {
         this.embedded = embedded;
@@ -74,6 +75,11 @@ public final class Database implements AutoCloseable {
 
     public Jdbi jdbi() {
         return jdbi;
+    }
+
+    /** Shared by every read that can answer without the database (see {@link ReadBackOff}). */
+    public ReadBackOff readBackOff() {
+        return readBackOff;
     }
 
     public HikariDataSource dataSource() {

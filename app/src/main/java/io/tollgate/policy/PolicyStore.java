@@ -9,28 +9,29 @@ import io.tollgate.core.Quota;
 import io.tollgate.core.Tier;
 import io.tollgate.core.UserPolicy;
 import io.tollgate.core.Window;
+import io.tollgate.db.ReadBackOff;
 
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * Policy look-ups, cached cluster-wide (IMaps with a TTL, default 5 minutes, and a near cache on
  * every member). An admin change is written to PostgreSQL and then put into the cluster cache, which
  * invalidates every member's near cache at once; a cache fill after a miss only ever uses
  * putIfAbsent, so it can never overwrite a newer admin change with what it read before it.
- * When PostgreSQL cannot be read on a miss, the user gets the defaults (FREE) for that call.
+ * When PostgreSQL cannot be read on a miss, the user gets the defaults (FREE) for that call, at once
+ * for 5 s after a failed read ({@link ReadBackOff}).
  */
 public final class PolicyStore {
-    private static final Logger LOG = Logger.getLogger(PolicyStore.class.getName());
 
     private final PolicyRepository repository;
+    private final ReadBackOff backOff;
     private final IMap<String, UserPolicy> users;
     private final IMap<String, ApiPolicy> apis;
     private final ITopic<String> changes;
     private final java.util.List<java.util.function.Consumer<String>> localListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-    public PolicyStore(PolicyRepository repository, HazelcastInstance hz) {
+    public PolicyStore(PolicyRepository repository, ReadBackOff backOff, HazelcastInstance hz) {
         this.repository = repository;
+        this.backOff = backOff;
         this.changes = hz.getTopic(ClusterMember.POLICY_CHANGES);
         this.users = hz.getMap(ClusterMember.USER_POLICIES);
         this.apis = hz.getMap(ClusterMember.API_POLICIES);
@@ -41,14 +42,12 @@ public final class PolicyStore {
         if (cached != null) {
             return cached;
         }
-        try {
-            UserPolicy loaded = repository.loadUser(userId);
-            users.putIfAbsent(userId, loaded);
-            return loaded;
-        } catch (RuntimeException e) {
-            LOG.log(Level.FINE, "policy of " + userId + " unreadable, using defaults", e);
-            return UserPolicy.defaults(userId);
+        UserPolicy loaded = backOff.read("policy of " + userId, () -> repository.loadUser(userId), () -> null);
+        if (loaded == null) {
+            return UserPolicy.defaults(userId); // for this call only: not cached
         }
+        users.putIfAbsent(userId, loaded);
+        return loaded;
     }
 
     public ApiPolicy api(String apiId) {
@@ -56,13 +55,12 @@ public final class PolicyStore {
         if (cached != null) {
             return cached;
         }
-        try {
-            ApiPolicy loaded = repository.loadApi(apiId);
-            apis.putIfAbsent(apiId, loaded);
-            return loaded;
-        } catch (RuntimeException e) {
-            return ApiPolicy.none(apiId);
+        ApiPolicy loaded = backOff.read("policy of API " + apiId, () -> repository.loadApi(apiId), () -> null);
+        if (loaded == null) {
+            return ApiPolicy.none(apiId); // for this call only: not cached
         }
+        apis.putIfAbsent(apiId, loaded);
+        return loaded;
     }
 
     public UserPolicy setTier(String userId, Tier tier, double multiplier, int anchorDay, String zone) {
