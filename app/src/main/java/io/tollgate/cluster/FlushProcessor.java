@@ -15,14 +15,12 @@ import java.util.Map;
 /**
  * The ledger steps on a user's entry: PREPARE hands out the batch to write (the first unconfirmed one
  * again, or pending usage as a new one); CONFIRM passes the ledger's cursor for the batch's epoch
- * after the write and its total for the period starting at {@code periodStart}; BASE sets the ledger
- * total learned while nothing was unconfirmed.
+ * after the write and its total for the period starting at {@code periodStart}.
  */
 public final class FlushProcessor extends UserEntryProcessor<LedgerBatch> {
 
     public static final byte PREPARE = 0;
     public static final byte CONFIRM = 1;
-    public static final byte BASE = 2;
 
     private byte mode;
     private String epoch = "";
@@ -54,12 +52,6 @@ public final class FlushProcessor extends UserEntryProcessor<LedgerBatch> {
         return p;
     }
 
-    public static FlushProcessor base(long periodStart, Totals total, long horizonMillis) {
-        FlushProcessor p = confirm("", LedgerCursor.NONE, periodStart, total, horizonMillis);
-        p.mode = BASE;
-        return p;
-    }
-
     @Override
     public LedgerBatch process(Map.Entry<String, UserState> entry) {
         UserState state = entry.getValue();
@@ -76,9 +68,8 @@ public final class FlushProcessor extends UserEntryProcessor<LedgerBatch> {
                 batch = prepared.batch();
                 next = prepared.book();
             }
-            case CONFIRM -> next = book.confirm(epoch, new LedgerCursor(seq, applied), periodStart, total,
+            default -> next = book.confirm(epoch, new LedgerCursor(seq, applied), periodStart, total,
                     System.currentTimeMillis());
-            default -> next = book.withBase(periodStart, total);
         }
         if (!next.equals(book)) {
             write(entry, state.withUsage(next));

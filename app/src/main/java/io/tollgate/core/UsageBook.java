@@ -230,18 +230,10 @@ public record UsageBook(String epoch, String writer, long periodStart, long peri
 
     /** This book with {@code ledger}'s total, when it is for this book's period and the book {@linkplain #needsBase needs it}. */
     public UsageBook withBase(LedgerBase ledger) {
-        if (baseKnown || !ledger.known()) {
+        if (baseKnown || !ledger.known() || ledger.periodStart() != periodStart || !unconfirmed.isEmpty()) {
             return this;
         }
-        return withBase(ledger.periodStart(), ledger.total());
-    }
-
-    /** The ledger's total for the current period, learned while nothing of it was unconfirmed. */
-    public UsageBook withBase(long ledgerPeriodStart, Totals ledgerTotal) {
-        if (ledgerPeriodStart != periodStart || !unconfirmed.isEmpty()) {
-            return this;
-        }
-        return new UsageBook(epoch, writer, periodStart, periodEnd, ledgerTotal, true, pending, unconfirmed, nextSeq,
+        return new UsageBook(epoch, writer, periodStart, periodEnd, ledger.total(), true, pending, unconfirmed, nextSeq,
                 oldestUnflushedAt);
     }
 }
