@@ -75,6 +75,14 @@ class HarnessSelfTest {
     }
 
     @Test
+    void memberPortsLieBelowTheEphemeralRangeSoNoConnectAttemptCanTakeOne() {
+        int[] ports = FreePorts.take(20);
+        assertThat(FreePorts.ephemeralRangeStart()).isGreaterThan(10_000);
+        assertThat(java.util.Arrays.stream(ports).boxed().toList())
+                .allMatch(p -> p >= 10_000 && p < FreePorts.ephemeralRangeStart()).doesNotHaveDuplicates();
+    }
+
+    @Test
     void threadDumpsKeepTheMainThreadAndBlockedThreadsOnly() throws Exception {
         Path javaBin = ChaosSettings.fromSystemProperties().java();
         Process jcmd = new ProcessBuilder(javaBin.resolveSibling("jcmd").toString(),
