@@ -100,6 +100,8 @@ public final class MemberProcess implements AutoCloseable {
         // GC pauses next to the member's log: a stalled member is then told apart from a starved machine.
         command.add("-Xlog:gc:file=" + log.resolveSibling(name() + ".gc.log") + "::filecount=0");
         command.add("-Dhazelcast.phone.home.enabled=false");
+        // Log lines with milliseconds, one per line: fault timings (removal, migration) are read from them.
+        command.add("-Djava.util.logging.SimpleFormatter.format=%1$tT.%1$tL %4$s %3$s: %5$s%6$s%n");
         command.add("-Dtollgate.chaos.member=" + name());
         command.add("-jar");
         command.add(settings.jar().toString());
