@@ -5,6 +5,7 @@ import com.hazelcast.map.IMap;
 import io.tollgate.cluster.ApiDecision;
 import io.tollgate.cluster.ApiProcessor;
 import io.tollgate.cluster.ClusterMember;
+import io.tollgate.cluster.IdempotencyKeys;
 import io.tollgate.cluster.OnCompletion;
 import io.tollgate.cluster.UsageProcessor;
 import io.tollgate.cluster.UserCheckProcessor;
@@ -201,7 +202,7 @@ public final class DecisionService implements AutoCloseable {
     public boolean recordUsage(String userId, String apiId, String requestId, long bytes, long computeMs) {
         long deadline = System.nanoTime() + settings.decisionTimeout().toNanos() * 5;
         UserPolicy policy = policies.user(userId);
-        String key = "usage\n" + userId + "\n" + requestId;
+        String key = IdempotencyKeys.of("usage", userId, requestId);
         Decision seen = await(idempotency.getAsync(key), deadline);
         if (seen != null) {
             return false;
@@ -342,7 +343,7 @@ public final class DecisionService implements AutoCloseable {
     }
 
     private static String idempotencyKey(String kind, CallRequest call) {
-        return kind + "\n" + call.userId() + "\n" + call.requestId();
+        return IdempotencyKeys.of(kind, call.userId(), call.requestId());
     }
 
     private static <T> T await(java.util.concurrent.CompletionStage<T> stage, long deadlineNanos) {

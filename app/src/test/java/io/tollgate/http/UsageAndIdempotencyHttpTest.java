@@ -1,5 +1,10 @@
 package io.tollgate.http;
 
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.internal.serialization.Data;
+import com.hazelcast.map.impl.proxy.MapProxyImpl;
+import io.tollgate.cluster.ClusterMember;
+import io.tollgate.cluster.IdempotencyKeys;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -36,6 +41,34 @@ class UsageAndIdempotencyHttpTest {
         assertThat(r.status()).as("%s", r).isEqualTo(200);
         assertThat(r.field("recorded").asBoolean()).isTrue();
         assertThat(SIDECAR.used("use-c", "minute")).isZero();
+    }
+
+    @Test
+    void aRequestsFirstAnswerIsKeptInItsUsersPartition() {
+        HazelcastInstance hz = SIDECAR.tollgate().hazelcast();
+        // Hazelcast has no public call for "the partition of this key in this map"; the map proxy's own
+        // strategy and the node's partition service are what its put and get use.
+        MapProxyImpl<?, ?> records = (MapProxyImpl<?, ?>) hz.getMap(ClusterMember.IDEMPOTENCY);
+        int same = 0;
+        for (int i = 0; i < 16; i++) {
+            String user = "colo-" + i;
+            String key = IdempotencyKeys.of("acquire", user, "colo-r" + i);
+            Data stored = records.getNodeEngine().getSerializationService().toData(key, records.getPartitionStrategy());
+            int recordPartition = records.getNodeEngine().getPartitionService().getPartitionId(stored);
+            assertThat(recordPartition).as("partition of %s's record", user)
+                    .isEqualTo(hz.getPartitionService().getPartition(user).getPartitionId());
+            same += recordPartition == hz.getPartitionService().getPartition(key).getPartitionId() ? 1 : 0;
+        }
+        assertThat(same).as("records that the default partitioning would also have put there").isLessThan(4);
+        // And the records are found there: a repeated request_id gets its first answer.
+        Map<String, Object> body = Map.of("user_id", "colo-x", "api_id", "search", "request_id", "colo-rx");
+        assertThat(SIDECAR.post("/api/rate-limits/acquire", body).status()).isEqualTo(200);
+        assertThat(SIDECAR.post("/api/usage", Map.of("user_id", "colo-x", "api_id", "search", "request_id", "colo-ux",
+                "bytes", 1)).field("recorded").asBoolean()).isTrue();
+        assertThat(SIDECAR.post("/api/usage", Map.of("user_id", "colo-x", "api_id", "search", "request_id", "colo-ux",
+                "bytes", 1)).field("recorded").asBoolean()).as("the same usage again").isFalse();
+        assertThat(SIDECAR.post("/api/rate-limits/acquire", body).field("replayed").asBoolean()).isTrue();
+        assertThat(SIDECAR.used("colo-x", "minute")).isEqualTo(1);
     }
 
     @Test
