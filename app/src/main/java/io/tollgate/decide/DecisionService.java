@@ -89,7 +89,10 @@ public final class DecisionService implements AutoCloseable {
     public DecisionResult acquire(CallRequest call) {
         long started = System.nanoTime();
         long deadline = started + settings.decisionTimeout().toNanos();
-        UserPolicy policy = policies.user(call.userId());
+        long policyDeadline = policyDeadline(started);
+        UserPolicy known = policies.user(call.userId(), policyDeadline);
+        // Without it, a failure-policy answer still needs a tier and limits to owe: the defaults'.
+        UserPolicy policy = known != null ? known : UserPolicy.defaults(call.userId());
         DecisionResult result;
         String idemKey = call.requestId() == null ? null : idempotencyKey("acquire", call);
         String denialKey = RecentDenials.key(call.userId(), call.apiId());
@@ -98,6 +101,9 @@ public final class DecisionService implements AutoCloseable {
         ApiDecision global = null;
         List<Limit> globalLimits = List.of();
         try {
+            if (known == null) {
+                throw new ClusterUnavailable("the user's policy could not be read within the decision timeout", null);
+            }
             Decision first = idemKey == null ? null : await(idempotency.getAsync(idemKey), deadline);
             Decision recentDenial = idemKey == null ? denials.find(denialKey, call.cost(), System.currentTimeMillis()) : null;
             if (first != null) {
@@ -105,7 +111,7 @@ public final class DecisionService implements AutoCloseable {
             } else if (recentDenial != null) {
                 result = new DecisionResult(recentDenial, policy.tier(), false);
             } else {
-                ApiPolicy api = policies.api(call.apiId());
+                ApiPolicy api = apiPolicy(call.apiId(), policyDeadline);
                 globalLimits = api.limits();
                 if (!globalLimits.isEmpty()) {
                     List<Limit> limits = globalLimits;
@@ -166,10 +172,14 @@ public final class DecisionService implements AutoCloseable {
     public DecisionResult check(CallRequest call) {
         long started = System.nanoTime();
         long deadline = started + settings.decisionTimeout().toNanos();
-        UserPolicy policy = policies.user(call.userId());
+        UserPolicy known = policies.user(call.userId(), policyDeadline(started));
+        UserPolicy policy = known != null ? known : UserPolicy.defaults(call.userId());
         DecisionResult result;
         try {
-            ApiPolicy api = policies.api(call.apiId());
+            if (known == null) {
+                throw new ClusterUnavailable("the user's policy could not be read within the decision timeout", null);
+            }
+            ApiPolicy api = apiPolicy(call.apiId(), policyDeadline(started));
             Decision global = null;
             if (!api.limits().isEmpty()) {
                 Counters counters = await(apis.getAsync(call.apiId()), deadline);
@@ -201,7 +211,10 @@ public final class DecisionService implements AutoCloseable {
     /** Records the bytes and compute time a served call used. Returns false for a repeated request_id. */
     public boolean recordUsage(String userId, String apiId, String requestId, long bytes, long computeMs) {
         long deadline = System.nanoTime() + settings.decisionTimeout().toNanos() * 5;
-        UserPolicy policy = policies.user(userId);
+        UserPolicy policy = policies.user(userId, deadline);
+        if (policy == null) {
+            throw new ClusterUnavailable("the user's policy could not be read in time", null);
+        }
         String key = IdempotencyKeys.of("usage", userId, requestId);
         Decision seen = await(idempotency.getAsync(key), deadline);
         if (seen != null) {
@@ -212,6 +225,22 @@ public final class DecisionService implements AutoCloseable {
                 deadline);
         await(idempotency.setAsync(key, Decision.unlimited(System.currentTimeMillis())), deadline);
         return counted;
+    }
+
+    /**
+     * Policy look-ups get half the decision timeout: past it they answer the last policy this member read
+     * (PolicyStore), so the rest is left for the entry processors on the users' own owners.
+     */
+    private long policyDeadline(long started) {
+        return started + settings.decisionTimeout().toNanos() / 2;
+    }
+
+    private ApiPolicy apiPolicy(String apiId, long deadlineNanos) {
+        ApiPolicy api = policies.api(apiId, deadlineNanos);
+        if (api == null) {
+            throw new ClusterUnavailable("the API's policy could not be read within the decision timeout", null);
+        }
+        return api;
     }
 
     private LedgerBase ledgerBase(String userId, UserPolicy policy) {

@@ -19,8 +19,13 @@ import io.tollgate.db.ReadBackOff;
  * putIfAbsent, so it can never overwrite a newer admin change with what it read before it.
  * When PostgreSQL cannot be read on a miss, the user gets the defaults (FREE) for that call, at once
  * for 5 s after a failed read ({@link ReadBackOff}).
+ *
+ * <p>Decisions look policies up with a deadline: when the cluster does not answer by then (the entry's owner
+ * died a moment ago or is frozen), the look-up answers the last policy this member read for that key
+ * ({@link LastSeen}, up to {@value #LAST_SEEN_CAPACITY} users), or null when it never read one.
  */
 public final class PolicyStore {
+    static final int LAST_SEEN_CAPACITY = 100_000;
 
     private final PolicyRepository repository;
     private final ReadBackOff backOff;
@@ -28,6 +33,8 @@ public final class PolicyStore {
     private final IMap<String, ApiPolicy> apis;
     private final ITopic<String> changes;
     private final java.util.List<java.util.function.Consumer<String>> localListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final LastSeen<UserPolicy> lastUsers = new LastSeen<>(LAST_SEEN_CAPACITY);
+    private final LastSeen<ApiPolicy> lastApis = new LastSeen<>(LAST_SEEN_CAPACITY);
 
     public PolicyStore(PolicyRepository repository, ReadBackOff backOff, HazelcastInstance hz) {
         this.repository = repository;
@@ -35,11 +42,27 @@ public final class PolicyStore {
         this.changes = hz.getTopic(ClusterMember.POLICY_CHANGES);
         this.users = hz.getMap(ClusterMember.USER_POLICIES);
         this.apis = hz.getMap(ClusterMember.API_POLICIES);
+        changes.addMessageListener(m -> forgetLastSeen(m.getMessageObject()));
     }
 
+    /** For reads that are not decisions (listings, metrics): waits as long as Hazelcast's own retries. */
     public UserPolicy user(String userId) {
-        UserPolicy cached = users.get(userId);
+        return known(user(userId, Long.MAX_VALUE), "user " + userId);
+    }
+
+    /**
+     * The user's policy; when the cluster does not answer by {@code deadlineNanos} ({@link System#nanoTime}),
+     * the last one this member read, or null if it never read one.
+     */
+    public UserPolicy user(String userId, long deadlineNanos) {
+        UserPolicy cached;
+        try {
+            cached = await(users.getAsync(userId), deadlineNanos);
+        } catch (NoAnswer e) {
+            return lastUsers.get(userId);
+        }
         if (cached != null) {
+            lastUsers.remember(userId, cached);
             return cached;
         }
         UserPolicy loaded = backOff.read("policy of " + userId, () -> repository.loadUser(userId), () -> null);
@@ -47,12 +70,31 @@ public final class PolicyStore {
             return UserPolicy.defaults(userId); // for this call only: not cached
         }
         users.putIfAbsent(userId, loaded);
+        lastUsers.remember(userId, loaded);
         return loaded;
     }
 
     public ApiPolicy api(String apiId) {
-        ApiPolicy cached = apis.get(apiId);
+        return known(api(apiId, Long.MAX_VALUE), "API " + apiId);
+    }
+
+    private static <T> T known(T policy, String of) {
+        if (policy == null) {
+            throw new com.hazelcast.core.HazelcastException("the policy of " + of + " could not be read from the cluster");
+        }
+        return policy;
+    }
+
+    /** As {@link #user(String, long)}, for an API's policy. */
+    public ApiPolicy api(String apiId, long deadlineNanos) {
+        ApiPolicy cached;
+        try {
+            cached = await(apis.getAsync(apiId), deadlineNanos);
+        } catch (NoAnswer e) {
+            return lastApis.get(apiId);
+        }
         if (cached != null) {
+            lastApis.remember(apiId, cached);
             return cached;
         }
         ApiPolicy loaded = backOff.read("policy of API " + apiId, () -> repository.loadApi(apiId), () -> null);
@@ -60,6 +102,7 @@ public final class PolicyStore {
             return ApiPolicy.none(apiId); // for this call only: not cached
         }
         apis.putIfAbsent(apiId, loaded);
+        lastApis.remember(apiId, loaded);
         return loaded;
     }
 
@@ -99,9 +142,39 @@ public final class PolicyStore {
 
     /** Tells every member that a user's limits or counters changed ("" = every user's). */
     public void changed(String userId) {
+        forgetLastSeen(userId);
         // This member's listeners first and synchronously: the admin's next call here must see the change.
         localListeners.forEach(l -> l.accept(userId));
         changes.publish(userId);
+    }
+
+    private void forgetLastSeen(String userId) {
+        lastUsers.forget(userId);
+        if (userId.isEmpty()) {
+            lastApis.forget("");
+        }
+    }
+
+    private static <T> T await(java.util.concurrent.CompletionStage<T> stage, long deadlineNanos) {
+        java.util.concurrent.CompletableFuture<T> f = stage.toCompletableFuture();
+        try {
+            if (deadlineNanos == Long.MAX_VALUE) {
+                return f.get();
+            }
+            return f.get(Math.max(0, deadlineNanos - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new NoAnswer();
+        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+            throw new NoAnswer();
+        }
+    }
+
+    /** The cluster did not answer a look-up in time. */
+    private static final class NoAnswer extends RuntimeException {
+        NoAnswer() {
+            super(null, null, false, false);
+        }
     }
 
     /** {@code listener} is told (synchronously) of changes made through this member. */

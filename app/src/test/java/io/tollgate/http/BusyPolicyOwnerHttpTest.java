@@ -1,0 +1,119 @@
+package io.tollgate.http;
+
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.EntryProcessor;
+import com.hazelcast.map.IMap;
+import io.tollgate.cluster.ClusterMember;
+import io.tollgate.core.ApiPolicy;
+import io.tollgate.policy.PolicyRepository;
+import io.tollgate.policy.PolicyStore;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.io.Serializable;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Policy look-ups are bounded by the decision deadline. The owner of a policy entry is made to stop answering
+ * by occupying its partition thread (as a frozen or dying owner would look): a decision then uses the last
+ * policy this member read instead of waiting, and goes on to the user's own owner.
+ */
+class BusyPolicyOwnerHttpTest {
+    @RegisterExtension
+    static final RunningSidecar SIDECAR = RunningSidecar.builder().set("tollgate.decision.timeout", "200ms").build();
+
+    private static final long BUSY_MILLIS = 3_000;
+
+    @Test
+    void anAcquireIsDecidedWhileTheOwnerOfItsApisPolicyDoesNotAnswer() throws Exception {
+        HazelcastInstance hz = SIDECAR.tollgate().hazelcast();
+        String api = "busy-api";
+        String user = userOutsidePartitionOf(hz, api);
+        // No global limit on this API: its counters, which live in the same partition, are not needed.
+        assertThat(SIDECAR.acquire(user, api).status()).isEqualTo(200);
+        Thread.sleep(1_200); // past the near cache's 1 s: the next look-up has to ask the entry's owner
+
+        CompletableFuture<Object> busy = occupy(hz.getMap(ClusterMember.API_POLICIES), api);
+        long started = System.nanoTime();
+        Reply r = SIDECAR.post("/api/rate-limits/acquire", Map.of("user_id", user, "api_id", api, "request_id", "busy-1"));
+        long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+        assertThat(busy).as("the owner was still busy when the answer came").isNotDone();
+        assertThat(r.status()).as("%s", r).isEqualTo(200);
+        assertThat(r.textField("outcome")).isEqualTo("allowed");
+        assertThat(tookMillis).as("answered without waiting for the busy owner").isLessThan(BUSY_MILLIS / 2);
+        busy.get(10, TimeUnit.SECONDS);
+        assertThat(SIDECAR.used(user, "minute")).isEqualTo(2);
+    }
+
+    @Test
+    void aLookUpPastItsDeadlineAnswersTheLastPolicyReadOrNothing() throws Exception {
+        HazelcastInstance hz = SIDECAR.tollgate().hazelcast();
+        PolicyStore policies = new PolicyStore(new PolicyRepository(SIDECAR.tollgate().database().jdbi()),
+                SIDECAR.tollgate().database().readBackOff(), hz);
+        String api = "busy-api-2";
+        assertThat(SIDECAR.admin("PUT", "/admin/apis/" + api + "/limits/minute", Map.of("limit", 7)).status()).isEqualTo(200);
+        ApiPolicy read = policies.api(api, System.nanoTime() + TimeUnit.SECONDS.toNanos(5));
+        assertThat(read.limits()).hasSize(1);
+        Thread.sleep(1_200);
+
+        CompletableFuture<Object> busy = occupy(hz.getMap(ClusterMember.API_POLICIES), api);
+        ApiPolicy fallback = policies.api(api, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100));
+        String never = neverReadInPartitionOf(hz, api);
+        ApiPolicy unknown = policies.api(never, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100));
+        assertThat(busy).isNotDone();
+        assertThat(fallback).as("the last policy read").isEqualTo(read);
+        assertThat(unknown).as("an API this member never read").isNull();
+        busy.get(10, TimeUnit.SECONDS);
+        assertThat(policies.api(never, System.nanoTime() + TimeUnit.SECONDS.toNanos(5))).as("once the owner answers")
+                .isNotNull();
+    }
+
+    /** Keeps the partition thread of {@code key}'s owner busy for {@link #BUSY_MILLIS}. */
+    private static CompletableFuture<Object> occupy(IMap<String, ApiPolicy> map, String key) {
+        EntryProcessor<String, ApiPolicy, Object> sleep = (EntryProcessor<String, ApiPolicy, Object> & Serializable) e -> {
+            try {
+                Thread.sleep(BUSY_MILLIS);
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+            }
+            return null;
+        };
+        CompletableFuture<Object> done = map.submitToKey(key, sleep).toCompletableFuture();
+        try {
+            Thread.sleep(100); // the processor is running on the partition thread by now
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return done;
+    }
+
+    /**
+     * A user whose partition runs on another partition thread than {@code key}'s: Hazelcast serves partition p on
+     * thread p % n, n = hazelcast.operation.thread.count (default max(2, cores)).
+     */
+    private static String userOutsidePartitionOf(HazelcastInstance hz, String key) {
+        String configured = hz.getConfig().getProperty("hazelcast.operation.thread.count");
+        int threads = configured != null ? Integer.parseInt(configured) : Math.max(2, Runtime.getRuntime().availableProcessors());
+        int busy = hz.getPartitionService().getPartition(key).getPartitionId() % threads;
+        for (int i = 0; ; i++) {
+            String user = "busy-user-" + i;
+            if (hz.getPartitionService().getPartition(user).getPartitionId() % threads != busy) {
+                return user;
+            }
+        }
+    }
+
+    private static String neverReadInPartitionOf(HazelcastInstance hz, String key) {
+        int busy = hz.getPartitionService().getPartition(key).getPartitionId();
+        for (int i = 0; ; i++) {
+            String api = "never-read-api-" + i;
+            if (hz.getPartitionService().getPartition(api).getPartitionId() == busy) {
+                return api;
+            }
+        }
+    }
+}
