@@ -54,6 +54,7 @@ public final class ApiProcessor implements EntryProcessor<String, Counters, ApiD
         Counters counters = entry.getValue() == null ? Counters.empty() : entry.getValue();
         Decision decision;
         if (mode == RELEASE) {
+            FreezeFence.refuseWritesWhileFenced();
             written = RateLimiter.release(counters, limits, "", cost, addedAt, now);
             decision = Decision.unlimited(now);
         } else if (FreezeFence.fenced()) {

@@ -63,6 +63,26 @@ public final class FreezeFence {
         return System.nanoTime() - fencedUntilNanos < 0;
     }
 
+    /**
+     * For writes that must land on the entry's real owner (cancels, forced acquires, usage, releases): while
+     * fenced they are refused with an exception Hazelcast retries, so they reach whoever owns the entry once
+     * membership has settled. Applied to a stale copy they would be lost, and a cancel lost there leaves a
+     * call counted that its caller was told was not: the copy that kept the call flushes a larger batch under
+     * the same name than the copy that cancelled it, and the ledger keeps the larger (see UsageBook).
+     */
+    public static void refuseWritesWhileFenced() {
+        if (fenced()) {
+            throw new Fenced();
+        }
+    }
+
+    /** Retried by Hazelcast like an operation on a migrating partition. */
+    static final class Fenced extends com.hazelcast.spi.exception.RetryableHazelcastException {
+        Fenced() {
+            super("this member was frozen a moment ago and may no longer own this entry");
+        }
+    }
+
     /** The length of the last freeze noticed (ms), 0 when none. */
     public static long lastFreezeMillis() {
         return lastFreezeMillis;

@@ -37,6 +37,7 @@ public final class UsageProcessor extends UserEntryProcessor<Boolean> {
 
     @Override
     public Boolean process(Map.Entry<String, UserState> entry) {
+        FreezeFence.refuseWritesWhileFenced();
         long now = System.currentTimeMillis();
         // A usage report never waits for the ledger: an entry it creates starts with an unknown base, which
         // the next acquire (or confirmed flush) fills in.

@@ -65,6 +65,9 @@ public final class UserProcessor extends UserEntryProcessor<Decision> {
             // This member was frozen: another may own this entry now. The caller answers by its failure policy.
             return Decision.failure(io.tollgate.core.Outcome.FAILURE_CLOSED, now);
         }
+        if (!decides) {
+            FreezeFence.refuseWritesWhileFenced();
+        }
         if (decides && ledgerBase == null && UserEntries.needsLedgerBase(entry, request.cycle(), now)) {
             return null;
         }
