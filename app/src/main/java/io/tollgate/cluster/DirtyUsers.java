@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * Users whose entry on this member (as owner or as backup) holds usage the ledger has not confirmed.
  * Entry processors add and remove keys as they write, on the owner and on the backup alike, so when
  * a backup is promoted after its owner dies, the new owner already knows which keys to flush.
+ * Migrations and merges move entries without entry processors ({@link #UNFLUSHED}).
  * One set per Hazelcast member (tests run several members in one JVM).
  */
 public final class DirtyUsers {
@@ -14,6 +15,14 @@ public final class DirtyUsers {
 
     private DirtyUsers() {
     }
+
+    /**
+     * Entries holding usage the ledger has not confirmed. A partition that migrated here, or an entry a
+     * split-brain merge wrote, reached this member without its entry processors and so without its mark:
+     * the flusher finds those with this query now and then.
+     */
+    public static final com.hazelcast.query.Predicate<String, io.tollgate.core.UserState> UNFLUSHED =
+            e -> e.getValue() != null && e.getValue().usage().hasUnflushed();
 
     public static Set<String> of(String memberName) {
         return BY_MEMBER.computeIfAbsent(memberName, k -> ConcurrentHashMap.newKeySet());

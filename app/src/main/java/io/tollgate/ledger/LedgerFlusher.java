@@ -58,7 +58,10 @@ import java.util.logging.Logger;
  *       ids) and not counted again.</li>
  * </ul>
  * Two members may flush the same key around a migration; both send the same {@code (epoch, seq)},
- * so one write is ignored and one confirmation is a no-op.
+ * so one write is ignored and one confirmation is a no-op. Keys are found through the entries'
+ * dirty marks ({@code DirtyUsers}), which backups keep too; an entry moved by a migration or written
+ * by a split-brain merge has none on its new owner, so every 10 rounds the owned entries are
+ * searched for unflushed usage.
  * <b>Two copies counting at once</b> (a partition, or an owner frozen past failure detection, while
  * its backup was promoted): the promoted copy is claimed by its new owner, sealing the old owner's
  * pending usage into a batch of the old epoch and counting under a new one; for the same
@@ -74,6 +77,8 @@ import java.util.logging.Logger;
 public final class LedgerFlusher implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(LedgerFlusher.class.getName());
     private static final int CHUNK = 500;
+    /** Every this many rounds (10 s at the default interval) the owned entries are searched for unflushed usage. */
+    private static final int SWEEP_EVERY = 10;
 
     /** What the last round saw; read by health and metrics. */
     public record Status(int backlogUsers, long backlogRequests, double lagSeconds, boolean lastFlushOk,
@@ -130,6 +135,11 @@ public final class LedgerFlusher implements AutoCloseable {
 
     /** One round over the keys this member owns; returns the number of batches the ledger applied. */
     public synchronized int flushOnce() {
+        if (flushes % SWEEP_EVERY == 0) {
+            // Entries that reached this member by a migration or a split-brain merge carry no dirty mark;
+            // without this a user who makes no further call would keep that usage out of the ledger.
+            dirty.addAll(users.localKeySet(DirtyUsers.UNFLUSHED));
+        }
         List<String> owned = new ArrayList<>();
         for (String key : Set.copyOf(dirty)) {
             var owner = partitions.getPartition(key).getOwner();

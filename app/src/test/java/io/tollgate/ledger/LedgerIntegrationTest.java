@@ -1,5 +1,9 @@
 package io.tollgate.ledger;
 
+import io.tollgate.cluster.ClusterMember;
+import io.tollgate.core.BillingCycle;
+import io.tollgate.core.Totals;
+import io.tollgate.core.UserState;
 import io.tollgate.testing.Ports;
 import io.tollgate.testing.Sidecar;
 import io.tollgate.testing.TestDatabase;
@@ -153,6 +157,19 @@ class LedgerIntegrationTest {
         }
         assertThat(allowed).as("8 of 10 charged before the user's first call").isEqualTo(2);
         awaitTrue(() -> ledgerRequests(user) == 10);
+    }
+
+    @Test
+    void usageInAnEntryNoEntryProcessorWroteHereIsFlushedToo() {
+        // As a partition migration or a split-brain merge writes it: straight into the map, without the
+        // entry processors that mark a user for the flusher.
+        String user = "moved-user";
+        long now = System.currentTimeMillis();
+        UserState fresh = UserState.fresh("moved-epoch", BillingCycle.utcCalendarMonth().periodAt(Instant.ofEpochMilli(now)),
+                Totals.ZERO);
+        UserState moved = new UserState(fresh.counters(), fresh.usage().record("a", new Totals(4, 0, 0), now), fresh.recent());
+        sidecar.tollgate().hazelcast().<String, UserState>getMap(ClusterMember.USERS).set(user, moved);
+        awaitTrue(() -> ledgerRequests(user) == 4);
     }
 
     @Test
