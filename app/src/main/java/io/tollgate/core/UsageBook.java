@@ -79,6 +79,26 @@ public record UsageBook(String epoch, String writer, long periodStart, long peri
                 batches.isEmpty() ? 0 : oldest);
     }
 
+    /**
+     * True when both copies come from one history: the same epoch and writer, so no other member has claimed
+     * either since they parted (a claim starts a new epoch). One is then an earlier state of the other: a
+     * backup that stopped receiving updates, or a frozen primary.
+     */
+    public boolean sameHistory(UsageBook other) {
+        return epoch.equals(other.epoch) && writer.equals(other.writer) && periodStart == other.periodStart;
+    }
+
+    /**
+     * This book after a merge with an earlier state of itself: everything the earlier one holds is here
+     * already, cancels included, so nothing of it joins; this book seals its pending and goes on under
+     * {@code freshEpoch}, as {@link #absorb} does.
+     */
+    public UsageBook afterMergeWithEarlierState(String freshEpoch) {
+        List<LedgerBatch> batches = sealed();
+        return new UsageBook(freshEpoch, writer, periodStart, periodEnd, base, baseKnown, Map.of(), batches, 0,
+                batches.isEmpty() ? 0 : oldestUnflushedAt);
+    }
+
     /** The unconfirmed batches with pending usage appended as one more batch of this epoch. */
     private List<LedgerBatch> sealed() {
         if (pending.isEmpty()) {

@@ -44,6 +44,14 @@ public record UserState(Counters counters, UsageBook usage, RecentOps recent) {
      * failure policy) is taken back from usage.
      */
     public UserState absorb(UserState other, String freshEpoch, long now) {
+        UserState later = usage.sameHistory(other.usage) ? later(this, other) : null;
+        if (later != null) {
+            // One copy is an earlier state of the other: its usage is in the later one already, and sealing
+            // it again under a batch name the later one used with less in it (a call taken back since) would
+            // make the ledger keep the larger and bill the cancelled call.
+            return new UserState(counters.atLeast(other.counters, now), later.usage.afterMergeWithEarlierState(freshEpoch),
+                    recent.union(other.recent));
+        }
         UsageBook merged = usage.absorb(other.usage, freshEpoch);
         Map<Long, RecentOps.Cancelled> undo = new HashMap<>(recent.appliedIn(other.recent));
         undo.putAll(other.recent.appliedIn(recent));
@@ -51,6 +59,20 @@ public record UserState(Counters counters, UsageBook usage, RecentOps recent) {
             merged = merged.record(c.apiId(), new Totals(-c.cost(), 0, 0), now);
         }
         return new UserState(counters.atLeast(other.counters, now), merged, recent.union(other.recent));
+    }
+
+    /**
+     * Of two states of one history, the later: the one that prepared more ledger batches (the count only
+     * grows along a history). Null when both prepared as many: then they are absorbed as diverged copies
+     * and the ledger keeps the larger of each batch, which can still bill a call cancelled after the earlier
+     * state was taken, within that one flush interval. Operation times cannot order them: a copy forgets
+     * the ids of answered calls, so the later state may remember fewer.
+     */
+    private static UserState later(UserState a, UserState b) {
+        if (a.usage.nextSeq() == b.usage.nextSeq()) {
+            return null;
+        }
+        return a.usage.nextSeq() > b.usage.nextSeq() ? a : b;
     }
 
     /** Nothing worth keeping: no counts in any window and nothing the ledger still has to confirm. */
