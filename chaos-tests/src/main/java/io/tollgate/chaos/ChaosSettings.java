@@ -39,6 +39,14 @@ public record ChaosSettings(Path jar, Path java, boolean longRun, Path memberLog
         return Integer.getInteger("chaos.rate", longRun ? longRate : shortRate);
     }
 
+    /**
+     * {@code -Dchaos.keep-databases=true}: each scenario's database is left on the server instead of dropped, and
+     * its name printed, so a ledger difference can be traced batch by batch ({@code ledger_cursor}).
+     */
+    public static boolean keepDatabases() {
+        return Boolean.getBoolean("chaos.keep-databases");
+    }
+
     public void requireJar() {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("sidecar jar not found at " + jar

@@ -8,7 +8,8 @@ import java.util.UUID;
 
 /**
  * A fresh database for one test run on an existing PostgreSQL server ({@code CREATE DATABASE tollgate_test_<random>}),
- * dropped on {@link #close()} (with FORCE: members killed with -9 may leave connections behind). Members get its
+ * dropped on {@link #close()} (with FORCE: members killed with -9 may leave connections behind) unless
+ * {@link ChaosSettings#keepDatabases()}. Members get its
  * JDBC URL and user.
  */
 public final class TestDatabase implements AutoCloseable {
@@ -71,6 +72,10 @@ public final class TestDatabase implements AutoCloseable {
     }
 
     private void drop() {
+        if (ChaosSettings.keepDatabases()) {
+            System.out.println("CHAOS kept database " + name + " on " + host + ":" + port + " (-Dchaos.keep-databases)");
+            return;
+        }
         execute("postgres", "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
     }
 
