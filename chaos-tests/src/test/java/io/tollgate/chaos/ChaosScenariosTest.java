@@ -156,15 +156,17 @@ class ChaosScenariosTest {
     }
 
     /**
-     * The 30 s pause aimed at the Hazelcast master (the oldest member), whoever owns the hot key: the master's own
-     * failure detection and its removal need the other members to claim mastership, which a non-master's pause
-     * never exercises. Long suite only, like the 30 s pause of the hot key's owner.
+     * Pauses aimed at the Hazelcast master (the oldest member), whoever owns the hot key: the master's own failure
+     * detection and its removal need the other members to claim mastership, which a non-master's pause never
+     * exercises. At 5 s the two survivors suspect the master ~100-200 ms apart and can each claim it, leaving
+     * three one-member clusters that merge back after SIGCONT (seen 2026-11-28, issue 5). Long suite only.
      */
-    @Test
+    @ParameterizedTest(name = "pause the master {0} s")
+    @ValueSource(ints = {5, 30})
     @Order(2)
-    void pauseTheMasterFor30s() {
+    void pauseTheMaster(int pauseSeconds) {
         org.junit.jupiter.api.Assumptions.assumeTrue(SETTINGS.longRun(), "pause of the master runs with -Dchaos.long=true");
-        pauseOne(30, true);
+        pauseOne(pauseSeconds, true);
     }
 
     private void pauseOne(int pauseSeconds, boolean master) {
