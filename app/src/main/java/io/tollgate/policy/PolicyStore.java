@@ -55,23 +55,8 @@ public final class PolicyStore {
      * the last one this member read, or null if it never read one.
      */
     public UserPolicy user(String userId, long deadlineNanos) {
-        UserPolicy cached;
-        try {
-            cached = await(users.getAsync(userId), deadlineNanos);
-        } catch (NoAnswer e) {
-            return lastUsers.get(userId);
-        }
-        if (cached != null) {
-            lastUsers.remember(userId, cached);
-            return cached;
-        }
-        UserPolicy loaded = backOff.read("policy of " + userId, () -> repository.loadUser(userId), () -> null);
-        if (loaded == null) {
-            return UserPolicy.defaults(userId); // for this call only: not cached
-        }
-        users.putIfAbsent(userId, loaded);
-        lastUsers.remember(userId, loaded);
-        return loaded;
+        return lookUp(users, lastUsers, userId, deadlineNanos, "policy of " + userId, () -> repository.loadUser(userId),
+                () -> UserPolicy.defaults(userId));
     }
 
     public ApiPolicy api(String apiId) {
@@ -87,22 +72,33 @@ public final class PolicyStore {
 
     /** As {@link #user(String, long)}, for an API's policy. */
     public ApiPolicy api(String apiId, long deadlineNanos) {
-        ApiPolicy cached;
+        return lookUp(apis, lastApis, apiId, deadlineNanos, "policy of API " + apiId, () -> repository.loadApi(apiId),
+                () -> ApiPolicy.none(apiId));
+    }
+
+    /**
+     * The cluster's cached policy, or the last one read here when the cluster does not answer in time (null if
+     * none), or PostgreSQL's on a cache miss, or {@code unreadable} (for this call only, not cached) when
+     * PostgreSQL cannot be read either.
+     */
+    private <V> V lookUp(IMap<String, V> cache, LastSeen<V> lastSeen, String key, long deadlineNanos, String what,
+                         java.util.function.Supplier<V> load, java.util.function.Supplier<V> unreadable) {
+        V cached;
         try {
-            cached = await(apis.getAsync(apiId), deadlineNanos);
+            cached = await(cache.getAsync(key), deadlineNanos);
         } catch (NoAnswer e) {
-            return lastApis.get(apiId);
+            return lastSeen.get(key);
         }
         if (cached != null) {
-            lastApis.remember(apiId, cached);
+            lastSeen.remember(key, cached);
             return cached;
         }
-        ApiPolicy loaded = backOff.read("policy of API " + apiId, () -> repository.loadApi(apiId), () -> null);
+        V loaded = backOff.read(what, load, () -> null);
         if (loaded == null) {
-            return ApiPolicy.none(apiId); // for this call only: not cached
+            return unreadable.get();
         }
-        apis.putIfAbsent(apiId, loaded);
-        lastApis.remember(apiId, loaded);
+        cache.putIfAbsent(key, loaded);
+        lastSeen.remember(key, loaded);
         return loaded;
     }
 
