@@ -24,6 +24,8 @@ public final class ClusterMember {
     public static final String POLICY_CHANGES = "tollgate-policy-changes";
     public static final String HTTP_PORT_ATTRIBUTE = "tollgate.http.port";
     private static final String MAJORITY = "tollgate-majority";
+    /** Three heartbeat intervals (1 s): one late heartbeat on a loaded machine does not cost the majority. */
+    static final int HEARD_FROM_MILLIS = 3_000;
 
     private ClusterMember() {
     }
@@ -39,7 +41,12 @@ public final class ClusterMember {
         config.getMemberAttributeConfig().setAttribute(HTTP_PORT_ATTRIBUTE, Integer.toString(settings.serverPort()));
         int majority = majorityOf(settings.clusterMembers().size());
         if (majority > 1) {
-            config.addSplitBrainProtectionConfig(new SplitBrainProtectionConfig(MAJORITY, true, majority)
+            // Members count only while they are heard from (a heartbeat within the tolerance), not while they are
+            // merely on the member list: a member cut off from the others stops counting them within ~3-4 s,
+            // before its failure detection (5 s) and any mastership claim (which can take 5 s more) change the
+            // list. In that window it used to admit calls on its copies while the majority counted too.
+            config.addSplitBrainProtectionConfig(SplitBrainProtectionConfig
+                    .newRecentlyActiveSplitBrainProtectionConfigBuilder(MAJORITY, majority, HEARD_FROM_MILLIS).build()
                     .setProtectOn(SplitBrainProtectionOn.WRITE));
         } else {
             // One configured member is always its own majority; Hazelcast's protection would only start
