@@ -4,35 +4,43 @@ import java.util.Iterator;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The last policy this member read for each key, up to a bound: what a decision uses when the cluster cannot
- * answer a policy look-up in time (its owner just died or is frozen). Without it, every call of an API whose
- * policy entry lived on a dead member would wait for Hazelcast's retries; with it, they go on deciding on their
- * users' owners. Admin changes reach it through {@link #forget}, as they reach the near caches.
+ * The last policy this member read for each key, with when it was read, up to a bound. Two uses: a policy read
+ * less than a second ago is answered from here (the near cache's own bound; Hazelcast's getAsync would copy a
+ * near-cached value through its serialized form on every call), and when the cluster cannot answer a look-up in
+ * time (its owner just died or is frozen) the last one read is answered, however old. Admin changes reach it
+ * through {@link #forget}, on every member, as they reach the near caches.
  */
 final class LastSeen<V> {
+    private record Seen<V>(V value, long atNanos) {
+    }
+
     private final int capacity;
-    private final ConcurrentHashMap<String, V> values = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Seen<V>> values = new ConcurrentHashMap<>();
 
     LastSeen(int capacity) {
         this.capacity = capacity;
     }
 
     void remember(String key, V value) {
-        if (values.get(key) == value) {
-            return; // the near cache hands out the same instance until it refreshes: nothing to write
-        }
         if (values.size() >= capacity && !values.containsKey(key)) {
             Iterator<String> any = values.keySet().iterator();
             if (any.hasNext()) {
                 values.remove(any.next());
             }
         }
-        values.put(key, value);
+        values.put(key, new Seen<>(value, System.nanoTime()));
     }
 
     /** The last value read, or null. */
     V get(String key) {
-        return values.get(key);
+        Seen<V> seen = values.get(key);
+        return seen == null ? null : seen.value();
+    }
+
+    /** The last value read if it was read less than {@code maxAgeNanos} ago, else null. */
+    V fresh(String key, long maxAgeNanos) {
+        Seen<V> seen = values.get(key);
+        return seen == null || System.nanoTime() - seen.atNanos() >= maxAgeNanos ? null : seen.value();
     }
 
     /** Forgets one key, or all of them for "". */

@@ -22,10 +22,13 @@ import io.tollgate.db.ReadBackOff;
  *
  * <p>Decisions look policies up with a deadline: when the cluster does not answer by then (the entry's owner
  * died a moment ago or is frozen), the look-up answers the last policy this member read for that key
- * ({@link LastSeen}, up to {@value #LAST_SEEN_CAPACITY} users), or null when it never read one.
+ * ({@link LastSeen}, up to {@value #LAST_SEEN_CAPACITY} users), or null when it never read one. A policy
+ * read here less than a second ago is answered from there without asking the cluster at all.
  */
 public final class PolicyStore {
     static final int LAST_SEEN_CAPACITY = 100_000;
+    /** As long as the near caches keep an entry (cluster-config/hazelcast.yaml): changes reach decisions within it. */
+    private static final long FRESH_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
 
     private final PolicyRepository repository;
     private final ReadBackOff backOff;
@@ -83,6 +86,10 @@ public final class PolicyStore {
      */
     private <V> V lookUp(IMap<String, V> cache, LastSeen<V> lastSeen, String key, long deadlineNanos, String what,
                          java.util.function.Supplier<V> load, java.util.function.Supplier<V> unreadable) {
+        V recent = lastSeen.fresh(key, FRESH_NANOS);
+        if (recent != null) {
+            return recent;
+        }
         V cached;
         try {
             cached = await(cache.getAsync(key), deadlineNanos);
