@@ -172,14 +172,15 @@ public final class DecisionService implements AutoCloseable {
     public DecisionResult check(CallRequest call) {
         long started = System.nanoTime();
         long deadline = started + settings.decisionTimeout().toNanos();
-        UserPolicy known = policies.user(call.userId(), policyDeadline(started));
+        long policyDeadline = policyDeadline(started);
+        UserPolicy known = policies.user(call.userId(), policyDeadline);
         UserPolicy policy = known != null ? known : UserPolicy.defaults(call.userId());
         DecisionResult result;
         try {
             if (known == null) {
                 throw new ClusterUnavailable("the user's policy could not be read within the decision timeout", null);
             }
-            ApiPolicy api = apiPolicy(call.apiId(), policyDeadline(started));
+            ApiPolicy api = apiPolicy(call.apiId(), policyDeadline);
             Decision global = null;
             if (!api.limits().isEmpty()) {
                 Counters counters = await(apis.getAsync(call.apiId()), deadline);
