@@ -35,6 +35,8 @@ public final class ClusterMember {
         vars.setProperty("tollgate.cluster.name", settings.clusterName());
         vars.setProperty("tollgate.cluster.port", Integer.toString(settings.clusterPort()));
         vars.setProperty("tollgate.cluster.interface", settings.clusterInterface());
+        vars.setProperty("tollgate.cluster.heartbeat-timeout-seconds",
+                Long.toString(settings.clusterHeartbeatTimeout().toSeconds()));
         Config config = new ClasspathYamlConfig("hazelcast/hazelcast.yaml", vars);
         config.setInstanceName("tollgate-" + settings.clusterPort() + "-" + ProcessHandle.current().pid());
         config.getAdvancedNetworkConfig().getJoin().getTcpIpConfig().setMembers(settings.clusterMembers());
@@ -118,7 +120,7 @@ public final class ClusterMember {
     }
 
     public static HazelcastInstance start(Settings settings) {
-        FreezeFence.start();
+        FreezeFence.start(settings.clusterHeartbeatTimeout());
         useAPooledAsyncExecutor();
         Config config = config(settings);
         return HazelcastInstanceFactory.newHazelcastInstance(config, config.getInstanceName(),

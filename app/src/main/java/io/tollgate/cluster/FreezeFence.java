@@ -6,20 +6,20 @@ import java.util.concurrent.TimeUnit;
  * Fencing after a freeze of this JVM (a stop-the-world pause, SIGSTOP, a suspended VM).
  *
  * <p>Why: the other members remove a member they have not heard from for
- * {@code hazelcast.max.no.heartbeat.seconds} (5 s) and promote its backups. The frozen member knows
+ * the heartbeat timeout ({@code tollgate.cluster.heartbeat-timeout}, 5 s) and promote its backups. The frozen member knows
  * nothing of it: on resume Hazelcast even resets its heartbeat clocks (a "clock jump"), so it still
  * believes it owns its partitions and has a majority, and for a few seconds two copies of the same
  * entries admit calls. The ledger stays exact (see {@code UsageBook}), but the limits would not.
- * So a member that notices it was frozen for longer than {@link #FREEZE_MILLIS} refuses to admit calls
- * for {@link #FENCE_MILLIS} after it resumes, long enough for membership to settle; its callers get
+ * So a member that notices it was frozen for longer than {@link #freezeMillis} refuses to admit calls
+ * for {@link #fenceMillis} after it resumes, long enough for membership to settle; its callers get
  * the failure policy's answer meanwhile. A tick thread measures the gaps (monotonic clock).
  */
 public final class FreezeFence {
-    /** Below the failure detection (5 s) with margin: a freeze this long may have cost us our partitions. */
-    static final long FREEZE_MILLIS = 2_000;
-    /** Failure detection plus a few heartbeats: by then a removed member has learnt it and lost its majority. */
-    static final long FENCE_MILLIS = 8_000;
     private static final long TICK_MILLIS = 100;
+    /** Below the heartbeat timeout with margin (2 s of 5 s): a freeze this long may have cost us our partitions. */
+    private static volatile long freezeMillis = 2_000;
+    /** The heartbeat timeout plus a few heartbeats (8 s): by then a removed member has learnt it and lost its majority. */
+    private static volatile long fenceMillis = 8_000;
 
     private static volatile long fencedUntilNanos = System.nanoTime();
     private static volatile long lastFreezeMillis;
@@ -28,11 +28,16 @@ public final class FreezeFence {
     private FreezeFence() {
     }
 
-    /** Starts the tick thread once per JVM (every member in this JVM shares the freeze). */
-    public static synchronized void start() {
+    /**
+     * Starts the tick thread once per JVM (every member in this JVM shares the freeze, and the first member's
+     * heartbeat timeout sets the thresholds).
+     */
+    public static synchronized void start(java.time.Duration heartbeatTimeout) {
         if (ticker != null) {
             return;
         }
+        freezeMillis = freezeMillisFor(heartbeatTimeout);
+        fenceMillis = fenceMillisFor(heartbeatTimeout);
         ticker = Thread.ofPlatform().daemon().name("tollgate-freeze-fence").start(() -> {
             long last = System.nanoTime();
             while (!Thread.currentThread().isInterrupted()) {
@@ -50,12 +55,30 @@ public final class FreezeFence {
 
     /** One tick's gap since the previous one, seen at {@code nowNanos}. */
     static void observedGap(long gapMillis, long nowNanos) {
-        if (gapMillis > FREEZE_MILLIS) {
+        if (gapMillis > freezeMillis) {
             lastFreezeMillis = gapMillis;
-            fencedUntilNanos = nowNanos + TimeUnit.MILLISECONDS.toNanos(FENCE_MILLIS);
+            fencedUntilNanos = nowNanos + TimeUnit.MILLISECONDS.toNanos(fenceMillis);
             java.util.logging.Logger.getLogger(FreezeFence.class.getName()).warning("this JVM was frozen for "
-                    + gapMillis + " ms; refusing to admit calls for " + FENCE_MILLIS + " ms");
+                    + gapMillis + " ms; refusing to admit calls for " + fenceMillis + " ms");
         }
+    }
+
+    static long freezeMillisFor(java.time.Duration heartbeatTimeout) {
+        return Math.min(2_000, heartbeatTimeout.toMillis() / 2);
+    }
+
+    static long fenceMillisFor(java.time.Duration heartbeatTimeout) {
+        return heartbeatTimeout.toMillis() + 3_000;
+    }
+
+    /** A gap between ticks longer than this is a freeze. */
+    static long freezeMillis() {
+        return freezeMillis;
+    }
+
+    /** How long a member refuses to admit calls after a freeze. */
+    static long fenceMillis() {
+        return fenceMillis;
     }
 
     /** True while this member must not admit calls. */

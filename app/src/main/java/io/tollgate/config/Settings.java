@@ -16,6 +16,7 @@ import java.util.function.Function;
  */
 public record Settings(String serverHost, int serverPort, int maxBodyBytes,
                        String clusterName, String clusterInterface, int clusterPort, List<String> clusterMembers,
+                       Duration clusterHeartbeatTimeout,
                        String dbUrl, String dbUser, String dbPassword, Path embeddedDbDir, int dbPoolSize,
                        String adminToken,
                        Duration decisionTimeout, FailurePolicy onFailure,
@@ -39,6 +40,7 @@ public record Settings(String serverHost, int serverPort, int maxBodyBytes,
                 text(t, "cluster.interface", "127.0.0.1"),
                 port(t, "tollgate.cluster.port", "cluster.port", 5701),
                 members(t),
+                heartbeatTimeout(t),
                 text(t, "db.url", ""),
                 text(t, "db.user", "postgres"),
                 text(t, "db.password", ""),
@@ -91,6 +93,17 @@ public record Settings(String serverHost, int serverPort, int maxBodyBytes,
         Duration d = parse(fullKey, raw, Settings::parseDuration);
         if (d.isNegative() || d.isZero()) {
             throw new InvalidSettingException(fullKey, raw, "must be a positive duration such as 200ms, 1s, 5m, 24h");
+        }
+        return d;
+    }
+
+    /** Hazelcast counts it in whole seconds; below 2 s one late heartbeat (a GC pause) would remove a live member. */
+    private static Duration heartbeatTimeout(Config t) {
+        String key = "tollgate.cluster.heartbeat-timeout";
+        Duration d = duration(t, key, "cluster.heartbeat-timeout", "5s");
+        if (d.toMillis() % 1000 != 0 || d.toSeconds() < 2) {
+            throw new InvalidSettingException(key, text(t, "cluster.heartbeat-timeout", "5s"),
+                    "must be a whole number of seconds, at least 2s");
         }
         return d;
     }

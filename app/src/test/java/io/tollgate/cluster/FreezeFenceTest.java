@@ -25,22 +25,33 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class FreezeFenceTest {
 
     @Test
+    void thresholdsFollowTheHeartbeatTimeout() {
+        // A freeze the others may have noticed fences; the fence outlasts their failure detection.
+        assertThat(FreezeFence.freezeMillisFor(java.time.Duration.ofSeconds(5))).isEqualTo(2_000);
+        assertThat(FreezeFence.fenceMillisFor(java.time.Duration.ofSeconds(5))).isEqualTo(8_000);
+        assertThat(FreezeFence.freezeMillisFor(java.time.Duration.ofSeconds(2))).isEqualTo(1_000);
+        assertThat(FreezeFence.fenceMillisFor(java.time.Duration.ofSeconds(2))).isEqualTo(5_000);
+        assertThat(FreezeFence.freezeMillisFor(java.time.Duration.ofSeconds(30))).isEqualTo(2_000);
+        assertThat(FreezeFence.fenceMillisFor(java.time.Duration.ofSeconds(30))).isEqualTo(33_000);
+    }
+
+    @Test
     void aRunningJvmIsNotFencedAndShortHiccupsChangeNothing() {
         assertThat(FreezeFence.fenced()).isFalse();
-        FreezeFence.observedGap(FreezeFence.FREEZE_MILLIS, System.nanoTime());
+        FreezeFence.observedGap(FreezeFence.freezeMillis(), System.nanoTime());
         assertThat(FreezeFence.fenced()).isFalse();
     }
 
     @Test
     void aFreezeLongerThanTheThresholdFencesForTheFenceDurationThenLifts() {
-        long longAgo = System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(FreezeFence.FENCE_MILLIS + 1);
-        FreezeFence.observedGap(FreezeFence.FREEZE_MILLIS + 1, longAgo);
+        long longAgo = System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(FreezeFence.fenceMillis() + 1);
+        FreezeFence.observedGap(FreezeFence.freezeMillis() + 1, longAgo);
         assertThat(FreezeFence.fenced()).as("the fence set long ago has lifted").isFalse();
         FreezeFence.observedGap(30_000, System.nanoTime());
         assertThat(FreezeFence.fenced()).isTrue();
         assertThat(FreezeFence.lastFreezeMillis()).isEqualTo(30_000);
         // Lift it again so no other test in this JVM sees a fenced member.
-        FreezeFence.observedGap(FreezeFence.FREEZE_MILLIS + 1, longAgo);
+        FreezeFence.observedGap(FreezeFence.freezeMillis() + 1, longAgo);
         assertThat(FreezeFence.fenced()).isFalse();
     }
 
@@ -53,8 +64,8 @@ class FreezeFenceTest {
         UserState applied = UserRules.acquire(UserState.fresh("epoch",
                 BillingCycle.utcCalendarMonth().periodAt(Instant.ofEpochMilli(now)), Totals.ZERO), call, now, memory).state();
         Map.Entry<String, UserState> entry = new AbstractMap.SimpleEntry<>("u", applied);
-        long longAgo = System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(FreezeFence.FENCE_MILLIS + 1);
-        FreezeFence.observedGap(FreezeFence.FREEZE_MILLIS + 1, System.nanoTime());
+        long longAgo = System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(FreezeFence.fenceMillis() + 1);
+        FreezeFence.observedGap(FreezeFence.freezeMillis() + 1, System.nanoTime());
         try {
             assertThat(new UserProcessor(call, UserProcessor.ACQUIRE, memory).process(entry).outcome())
                     .isEqualTo(Outcome.FAILURE_CLOSED);
@@ -69,7 +80,7 @@ class FreezeFenceTest {
                     .process(new AbstractMap.SimpleEntry<>("api", null))).isInstanceOf(RetryableHazelcastException.class);
             assertThat(entry.getValue()).as("nothing written").isSameAs(applied);
         } finally {
-            FreezeFence.observedGap(FreezeFence.FREEZE_MILLIS + 1, longAgo);
+            FreezeFence.observedGap(FreezeFence.freezeMillis() + 1, longAgo);
         }
         assertThat(FreezeFence.fenced()).isFalse();
     }

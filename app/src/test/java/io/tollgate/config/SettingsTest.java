@@ -30,6 +30,7 @@ class SettingsTest {
         assertThat(s.clusterPort()).isEqualTo(5701);
         assertThat(s.clusterInterface()).isEqualTo("127.0.0.1");
         assertThat(s.clusterMembers()).containsExactly("127.0.0.1:5701");
+        assertThat(s.clusterHeartbeatTimeout()).isEqualTo(Duration.ofSeconds(5));
         assertThat(s.dbUrl()).isEmpty();
         assertThat(s.embeddedDb()).isTrue();
         assertThat(s.dbUser()).isEqualTo("postgres");
@@ -56,7 +57,8 @@ class SettingsTest {
                 "tollgate.db.url", "jdbc:postgresql://127.0.0.1:5432/x",
                 "tollgate.admin.token", "secret",
                 "tollgate.decision.timeout", "1s",
-                "tollgate.decision.on-failure", "OPEN"));
+                "tollgate.decision.on-failure", "OPEN",
+                "tollgate.cluster.heartbeat-timeout", "7s"));
         assertThat(s.serverPort()).isZero();
         assertThat(s.clusterPort()).isEqualTo(5802);
         assertThat(s.clusterMembers()).containsExactly("127.0.0.1:5802", "localhost:5803");
@@ -64,6 +66,7 @@ class SettingsTest {
         assertThat(s.adminToken()).isEqualTo("secret");
         assertThat(s.decisionTimeout()).isEqualTo(Duration.ofSeconds(1));
         assertThat(s.onFailure()).isEqualTo(Settings.FailurePolicy.OPEN);
+        assertThat(s.clusterHeartbeatTimeout()).isEqualTo(Duration.ofSeconds(7));
         assertThat(s.embeddedDbDir()).isEqualTo(Path.of("target/tollgate-data/postgres"));
     }
 
@@ -101,6 +104,8 @@ class SettingsTest {
             "tollgate.ledger.flush-interval|soon",
             "tollgate.http.max-body-bytes|0",
             "tollgate.cluster.name|'  '",
+            "tollgate.cluster.heartbeat-timeout|1s",
+            "tollgate.cluster.heartbeat-timeout|2500ms",
     })
     void badValuesStopTheStartNamingKeyAndValue(String key, String value) {
         assertThatThrownBy(() -> from(Map.of(key, value)))
