@@ -241,8 +241,13 @@ public final class ClusterHarness implements AutoCloseable {
 
     /** Restarts a killed (or running) member on its old ports and waits until it is ready. */
     public void restart(int index) {
+        restart(index, Map.of());
+    }
+
+    /** Like {@link #restart(int)}, with some settings (environment variables) changed until its next restart. */
+    public void restart(int index, Map<String, String> changedSettings) {
         MemberProcess m = members.get(index);
-        m.restart();
+        m.restart(changedSettings);
         m.awaitReady(options.readyDeadline);
     }
 

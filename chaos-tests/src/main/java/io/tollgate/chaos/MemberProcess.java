@@ -34,6 +34,8 @@ public final class MemberProcess implements AutoCloseable {
     private final Path log;
     private volatile Process process;
     private volatile State state = State.NOT_STARTED;
+    /** Settings of this run only (see {@link #restart(Map)}), over the configured environment. */
+    private volatile Map<String, String> overrides = Map.of();
 
     public MemberProcess(ChaosSettings settings, MemberConfig config, String adminToken) {
         this.settings = settings;
@@ -108,6 +110,7 @@ public final class MemberProcess implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         Map<String, String> env = pb.environment();
         env.putAll(config.environment());
+        env.putAll(overrides);
         env.put("SERVER_HOST", config.httpHost());
         env.put("SERVER_PORT", Integer.toString(config.httpPort()));
         env.put("TOLLGATE_CLUSTER_PORT", Integer.toString(config.clusterPort()));
@@ -160,12 +163,18 @@ public final class MemberProcess implements AutoCloseable {
         state = State.RUNNING;
     }
 
-    /** Kills the member if it still runs, then starts it again with the same name, ports and settings. */
+    /** Kills the member if it still runs, then starts it again with the same name, ports and configured settings. */
     public synchronized void restart() {
+        restart(Map.of());
+    }
+
+    /** Like {@link #restart()}, with some settings (environment variables) changed until the next restart. */
+    public synchronized void restart(Map<String, String> changedSettings) {
         if (isAlive()) {
             Signals.send("CONT", pid());
             kill9();
         }
+        overrides = Map.copyOf(changedSettings);
         start();
     }
 
