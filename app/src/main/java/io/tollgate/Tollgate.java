@@ -57,8 +57,9 @@ public final class Tollgate implements AutoCloseable {
     public static Tollgate start(Config config) {
         Settings settings = Settings.from(config);
         Database database = Database.open(settings);
-        PolicyRepository policyRepository = new PolicyRepository(database.jdbi());
-        LedgerRepository ledger = new LedgerRepository(database.jdbi(), settings.closedPeriodGrace().toMillis());
+        PolicyRepository policyRepository = new PolicyRepository(database.jdbi(), database.concurrentReaders());
+        LedgerRepository ledger = new LedgerRepository(database.jdbi(), settings.closedPeriodGrace().toMillis(),
+                database.concurrentReaders());
         HazelcastInstance hz = ClusterMember.start(settings);
         ClusterMember.awaitWritesAccepted(hz, settings, java.time.Duration.ofSeconds(10));
         PolicyStore policies = new PolicyStore(policyRepository, database.readBackOff(), hz);

@@ -77,6 +77,14 @@ public final class Database implements AutoCloseable {
         return jdbi;
     }
 
+    /**
+     * How many connections each kind of batched read ({@link BatchedReads}: users' policies, ledger bases) may use
+     * at once: together at most the pool less two, which stay for the ledger flusher and admin calls.
+     */
+    public int concurrentReaders() {
+        return Math.max(1, (dataSource.getMaximumPoolSize() - 2) / 2);
+    }
+
     /** Shared by every read that can answer without the database (see {@link ReadBackOff}). */
     public ReadBackOff readBackOff() {
         return readBackOff;

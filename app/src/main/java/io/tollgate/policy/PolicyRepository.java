@@ -5,63 +5,84 @@ import io.tollgate.core.Quota;
 import io.tollgate.core.Tier;
 import io.tollgate.core.UserPolicy;
 import io.tollgate.core.Window;
+import io.tollgate.db.BatchedReads;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** Durable policies in PostgreSQL (tables of migrations/sql/V1__policies.sql). */
 public final class PolicyRepository {
+    private static final int MAX_BATCH = 100;
     private final Jdbi jdbi;
+    private final BatchedReads<String, UserPolicy> userReads;
 
-    public PolicyRepository(Jdbi jdbi) {
+    /** {@code readers}: at most this many of the pool's connections read users' policies at once. */
+    public PolicyRepository(Jdbi jdbi, int readers) {
         this.jdbi = jdbi;
+        this.userReads = new BatchedReads<>(this::loadUsers, readers, MAX_BATCH);
     }
 
+    /** A user's policy; concurrent calls share set-based queries ({@link BatchedReads}). */
     public UserPolicy loadUser(String userId) {
-        return jdbi.withHandle(h -> loadUser(h, userId));
+        return userReads.get(userId);
+    }
+
+    Map<String, UserPolicy> loadUsers(List<String> userIds) {
+        return jdbi.withHandle(h -> loadUsers(h, userIds));
+    }
+
+    private static UserPolicy loadUser(Handle h, String userId) {
+        return loadUsers(h, List.of(userId)).get(userId);
     }
 
     /**
-     * One round trip: the policy row, the custom limits and the custom quota of a user together
-     * (a user nobody configured costs one indexed miss on each table, in one statement).
+     * One round trip: the policy rows, the custom limits and the custom quotas of the users together
+     * (a user nobody configured costs one indexed miss on each table and gets the tier defaults).
      */
-    private static UserPolicy loadUser(Handle h, String userId) {
-        UserPolicy[] policy = {UserPolicy.defaults(userId)};
-        Map<Window, Long> custom = new EnumMap<>(Window.class);
-        Map<String, Map<Window, Long>> perApi = new HashMap<>();
-        Quota[] quota = {null};
+    private static Map<String, UserPolicy> loadUsers(Handle h, List<String> userIds) {
+        Map<String, UserPolicy> policy = new LinkedHashMap<>();
+        Map<String, Map<Window, Long>> custom = new HashMap<>();
+        Map<String, Map<String, Map<Window, Long>>> perApi = new HashMap<>();
+        Map<String, Quota> quota = new HashMap<>();
+        userIds.forEach(u -> policy.put(u, UserPolicy.defaults(u)));
         h.createQuery("""
-                        SELECT 'p' AS kind, tier AS a, NULL AS b, multiplier AS m, billing_anchor_day AS d,
+                        SELECT 'p' AS kind, user_id, tier AS a, NULL AS b, multiplier AS m, billing_anchor_day AS d,
                                billing_time_zone AS z, NULL::bigint AS x, NULL::bigint AS y, NULL::bigint AS w
-                          FROM user_policy WHERE user_id = :u
+                          FROM user_policy WHERE user_id = ANY(:u)
                         UNION ALL
-                        SELECT 'l', api_id, time_window, NULL, NULL, NULL, max_units, NULL, NULL
-                          FROM user_limit WHERE user_id = :u
+                        SELECT 'l', user_id, api_id, time_window, NULL, NULL, NULL, max_units, NULL, NULL
+                          FROM user_limit WHERE user_id = ANY(:u)
                         UNION ALL
-                        SELECT 'q', NULL, NULL, NULL, NULL, NULL, requests, bandwidth_bytes, compute_ms
-                          FROM user_quota WHERE user_id = :u""")
-                .bind("u", userId)
+                        SELECT 'q', user_id, NULL, NULL, NULL, NULL, NULL, requests, bandwidth_bytes, compute_ms
+                          FROM user_quota WHERE user_id = ANY(:u)""")
+                .bindArray("u", String.class, userIds)
                 .map((rs, ctx) -> {
+                    String user = rs.getString("user_id");
                     switch (rs.getString("kind")) {
-                        case "p" -> policy[0] = new UserPolicy(userId, Tier.parse(rs.getString("a")), rs.getDouble("m"),
-                                Map.of(), Map.of(), null, rs.getInt("d"), rs.getString("z"));
+                        case "p" -> policy.put(user, new UserPolicy(user, Tier.parse(rs.getString("a")), rs.getDouble("m"),
+                                Map.of(), Map.of(), null, rs.getInt("d"), rs.getString("z")));
                         case "l" -> {
                             String api = rs.getString("a");
                             Window w = Window.parse(rs.getString("b"));
                             if (api.isEmpty()) {
-                                custom.put(w, rs.getLong("x"));
+                                custom.computeIfAbsent(user, k -> new EnumMap<>(Window.class)).put(w, rs.getLong("x"));
                             } else {
-                                perApi.computeIfAbsent(api, k -> new EnumMap<>(Window.class)).put(w, rs.getLong("x"));
+                                perApi.computeIfAbsent(user, k -> new HashMap<>())
+                                        .computeIfAbsent(api, k -> new EnumMap<>(Window.class)).put(w, rs.getLong("x"));
                             }
                         }
-                        default -> quota[0] = new Quota(rs.getLong("x"), rs.getLong("y"), rs.getLong("w"));
+                        default -> quota.put(user, new Quota(rs.getLong("x"), rs.getLong("y"), rs.getLong("w")));
                     }
                     return 0;
                 }).list();
-        return policy[0].withCustomLimits(custom).withApiLimits(perApi).withCustomQuota(quota[0]);
+        policy.replaceAll((user, p) -> p.withCustomLimits(custom.getOrDefault(user, Map.of()))
+                .withApiLimits(perApi.getOrDefault(user, Map.of())).withCustomQuota(quota.get(user)));
+        return policy;
     }
 
     public ApiPolicy loadApi(String apiId) {

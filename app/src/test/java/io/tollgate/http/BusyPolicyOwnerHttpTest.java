@@ -52,7 +52,7 @@ class BusyPolicyOwnerHttpTest {
     @Test
     void aLookUpPastItsDeadlineAnswersTheLastPolicyReadOrNothing() throws Exception {
         HazelcastInstance hz = SIDECAR.tollgate().hazelcast();
-        PolicyStore policies = new PolicyStore(new PolicyRepository(SIDECAR.tollgate().database().jdbi()),
+        PolicyStore policies = new PolicyStore(new PolicyRepository(SIDECAR.tollgate().database().jdbi(), 1),
                 SIDECAR.tollgate().database().readBackOff(), hz);
         String api = "busy-api-2";
         assertThat(SIDECAR.admin("PUT", "/admin/apis/" + api + "/limits/minute", Map.of("limit", 7)).status()).isEqualTo(200);

@@ -32,7 +32,7 @@ class LedgerRepositoryTest {
         ds.setUrl(db.url());
         ds.setUser("postgres");
         Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
-        ledger = new LedgerRepository(Jdbi.create(ds), 3_600_000);
+        ledger = new LedgerRepository(Jdbi.create(ds), 3_600_000, 2);
     }
 
     @AfterAll
@@ -68,6 +68,32 @@ class LedgerRepositoryTest {
         assertThat(ledger.total("superset", PERIOD)).isEqualTo(new Totals(8, 100, 0));
         ledger.apply(List.of(batch("superset", "e1", 4, 1, 0)), NOW);
         assertThat(requests("superset")).isEqualTo(9);
+    }
+
+    @Test
+    void concurrentTotalsOfManyUsersAndPeriodsAreEachTheirOwn() throws Exception {
+        long previous = Instant.parse("2026-10-01T00:00:00Z").toEpochMilli();
+        List<LedgerBatch> batches = new java.util.ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            batches.add(batch("many-" + i, "e1", 0, i + 1, 10L * i));
+            batches.add(new LedgerBatch("many-" + i, "old", 0, previous, PERIOD,
+                    Map.of(new UsageKey(previous, "api"), new Totals(100 + i, 0, 0))));
+        }
+        ledger.apply(batches, NOW);
+        List<java.util.concurrent.CompletableFuture<Totals>> current = new java.util.ArrayList<>();
+        List<java.util.concurrent.CompletableFuture<Totals>> old = new java.util.ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            String user = "many-" + i;
+            current.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> ledger.total(user, PERIOD),
+                    r -> Thread.ofVirtual().start(r)));
+            old.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> ledger.total(user, previous),
+                    r -> Thread.ofVirtual().start(r)));
+        }
+        for (int i = 0; i < 40; i++) {
+            assertThat(current.get(i).get(30, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(new Totals(i + 1, 10L * i, 0));
+            assertThat(old.get(i).get(30, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(new Totals(100 + i, 0, 0));
+        }
+        assertThat(ledger.total("nobody", PERIOD)).isEqualTo(Totals.ZERO);
     }
 
     @Test
