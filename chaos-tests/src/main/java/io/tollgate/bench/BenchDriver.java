@@ -50,6 +50,9 @@ public final class BenchDriver {
         if (options.phases().contains("http")) {
             driver.httpSweep();
         }
+        if (options.phases().contains("cold")) {
+            driver.neverSeenUsers();
+        }
         if (options.phases().contains("backend")) {
             driver.backendsAlone();
         }
@@ -111,6 +114,32 @@ public final class BenchDriver {
                 }
             } catch (Exception e) {
                 note(name + ": failed: " + e);
+                e.printStackTrace();
+            }
+        }
+    }
+
+    /**
+     * Every call by a user the system has never seen: for Tollgate the costliest call (the user's policy and
+     * ledger base are read from PostgreSQL, its entry is created). Failure-policy answers (503, the decision
+     * timeout passed) are the "errors" column. Tollgate systems only: the baselines have no first-call cost.
+     */
+    private void neverSeenUsers() {
+        for (String name : options.systems()) {
+            if (!name.startsWith("tollgate") || skipUnavailable(name)) {
+                continue;
+            }
+            try (SystemUnderTest system = system(name)) {
+                log("never-seen users: starting " + system.name());
+                List<InetSocketAddress> endpoints = system.start();
+                for (int level : options.coldLevels()) {
+                    // Random ids out of 2^63: no user is drawn twice in practice.
+                    UserPopulation users = new UserPopulation("cold-" + System.nanoTime() + "-", Long.MAX_VALUE);
+                    record(ClosedLoop.run("cold", system.name(), 0, new HttpAcquireWorkload(endpoints, users),
+                            level, options.warmup(), options.measure()));
+                }
+            } catch (Exception e) {
+                note("never-seen users " + name + ": failed: " + e);
                 e.printStackTrace();
             }
         }

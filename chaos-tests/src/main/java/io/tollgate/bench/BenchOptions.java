@@ -13,7 +13,7 @@ import java.util.List;
 record BenchOptions(boolean smoke, Path out, Path tollgateJar, Path baselineJar, Path jmhCsv, List<String> systems,
                     List<Integer> levels, Duration warmup, Duration measure, long users,
                     List<Integer> backendLevels, List<Long> scaleUsers, int scaleConcurrency,
-                    long prefillSeconds, List<String> scaleSystems, List<String> phases) {
+                    long prefillSeconds, List<String> scaleSystems, List<String> phases, List<Integer> coldLevels) {
 
     static final List<String> ALL_SYSTEMS = List.of("floor", "redis", "bucket4j-1", "bucket4j-3", "tollgate-1", "tollgate-3");
 
@@ -34,7 +34,9 @@ record BenchOptions(boolean smoke, Path out, Path tollgateJar, Path baselineJar,
         int scaleConcurrency = 16;
         long prefillSeconds = smoke ? 2 : 45;
         List<String> scaleSystems = smoke ? List.of("redis") : List.of("redis", "bucket4j-1", "tollgate-1");
-        List<String> phases = smoke ? List.of("http", "backend") : List.of("http", "backend", "scale");
+        List<String> phases = smoke ? List.of("http", "cold", "backend") : List.of("http", "cold", "backend", "scale");
+        // 200: the chaos suite's bursts of never-seen users (HostileInputTest).
+        List<Integer> coldLevels = smoke ? List.of(16) : List.of(16, 200);
         for (int i = 0; i < argv.length; i++) {
             String a = argv[i];
             switch (a) {
@@ -52,6 +54,7 @@ record BenchOptions(boolean smoke, Path out, Path tollgateJar, Path baselineJar,
                 case "--scale-systems" -> scaleSystems = List.of(argv[++i].split(","));
                 case "--prefill-seconds" -> prefillSeconds = Long.parseLong(argv[++i]);
                 case "--phases" -> phases = List.of(argv[++i].split(","));
+                case "--cold-levels" -> coldLevels = ints(argv[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + a);
             }
         }
@@ -62,7 +65,7 @@ record BenchOptions(boolean smoke, Path out, Path tollgateJar, Path baselineJar,
             systems = List.copyOf(withBaseline);
         }
         return new BenchOptions(smoke, out, jar, baseline, jmh, systems, levels, warmup, measure, users, backendLevels,
-                scaleUsers, scaleConcurrency, prefillSeconds, scaleSystems, phases);
+                scaleUsers, scaleConcurrency, prefillSeconds, scaleSystems, phases, coldLevels);
     }
 
     private static List<Integer> ints(String csv) {

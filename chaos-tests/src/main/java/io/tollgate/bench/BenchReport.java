@@ -81,6 +81,17 @@ final class BenchReport {
         }
         b.append("\nRatios are throughput ratios at the same concurrency.\n\n");
 
+        b.append("## Never-seen users over HTTP (Tollgate)\n\n");
+        b.append("Every acquire by a user new to the system: its policy and ledger base are read from PostgreSQL. ")
+                .append("\"failure policy\" counts answers given because the decision timeout (200 ms) passed.\n\n");
+        b.append("| system | concurrency | acquires/s | p50 ms | p99 ms | decided | failure policy |\n|---|---:|---:|---:|---:|---:|---:|\n");
+        for (Measurement m : kind("cold")) {
+            b.append(String.format(Locale.ROOT, "| %s | %d | %.0f | %s | %s | %.1f%% | %d |%n", m.system(), m.concurrency(),
+                    m.throughput(), ms(m.p50Micros()), ms(m.p99Micros()),
+                    m.calls() == 0 ? 0.0 : 100.0 * (m.allowed() + m.denied()) / m.calls(), m.errors()));
+        }
+        b.append("\n");
+
         b.append("## Backends alone (no HTTP)\n\n");
         b.append("| backend | concurrency | calls/s | p50 ms | p99 ms | p99.9 ms | denied | errors |\n|---|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Measurement m : kind("backend")) {
