@@ -4,12 +4,9 @@ import io.tollgate.core.LedgerBatch;
 import io.tollgate.core.Totals;
 import io.tollgate.core.UsageKey;
 import io.tollgate.testing.TestDatabase;
-import org.flywaydb.core.Flyway;
-import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.postgresql.ds.PGSimpleDataSource;
 
 import java.time.Instant;
 import java.util.List;
@@ -28,11 +25,7 @@ class LedgerRepositoryTest {
     @BeforeAll
     static void migrate() {
         db = new TestDatabase();
-        PGSimpleDataSource ds = new PGSimpleDataSource();
-        ds.setUrl(db.url());
-        ds.setUser("postgres");
-        Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
-        ledger = new LedgerRepository(Jdbi.create(ds), 3_600_000, 2);
+        ledger = new LedgerRepository(db.migratedJdbi(), 3_600_000, 2);
     }
 
     @AfterAll

@@ -5,12 +5,9 @@ import io.tollgate.core.Tier;
 import io.tollgate.core.UserPolicy;
 import io.tollgate.core.Window;
 import io.tollgate.testing.TestDatabase;
-import org.flywaydb.core.Flyway;
-import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.postgresql.ds.PGSimpleDataSource;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -28,11 +25,7 @@ class PolicyRepositoryTest {
     @BeforeAll
     static void migrate() {
         db = new TestDatabase();
-        PGSimpleDataSource ds = new PGSimpleDataSource();
-        ds.setUrl(db.url());
-        ds.setUser("postgres");
-        Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
-        policies = new PolicyRepository(Jdbi.create(ds), 2);
+        policies = new PolicyRepository(db.migratedJdbi(), 2);
     }
 
     @AfterAll

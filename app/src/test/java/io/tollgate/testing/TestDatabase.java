@@ -28,6 +28,15 @@ public final class TestDatabase implements AutoCloseable {
         return name;
     }
 
+    /** Jdbi on this database with Tollgate's migrations applied (for repository tests without a sidecar). */
+    public org.jdbi.v3.core.Jdbi migratedJdbi() {
+        org.postgresql.ds.PGSimpleDataSource ds = new org.postgresql.ds.PGSimpleDataSource();
+        ds.setUrl(url());
+        ds.setUser(USER);
+        org.flywaydb.core.Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
+        return org.jdbi.v3.core.Jdbi.create(ds);
+    }
+
     private static void execute(String sql) {
         try (Connection c = DriverManager.getConnection(SERVER + "postgres", USER, "");
              Statement s = c.createStatement()) {
