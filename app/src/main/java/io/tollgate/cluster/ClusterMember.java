@@ -65,6 +65,7 @@ public final class ClusterMember {
         // external store", and loads on the partition thread. Entries take their ledger base from the
         // caller instead (UserProcessor).
         ValueSerializers.register(config.getSerializationConfig());
+        config.getUserContext().put(MemoryValve.CONTEXT_KEY, new MemoryValve(settings.memoryCeiling(), HeapAfterGc::share));
         return config;
     }
 
@@ -121,6 +122,7 @@ public final class ClusterMember {
 
     public static HazelcastInstance start(Settings settings) {
         FreezeFence.start(settings.clusterHeartbeatTimeout());
+        HeapAfterGc.listen();
         useAPooledAsyncExecutor();
         Config config = config(settings);
         return HazelcastInstanceFactory.newHazelcastInstance(config, config.getInstanceName(),

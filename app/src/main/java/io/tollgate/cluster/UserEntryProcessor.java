@@ -19,11 +19,18 @@ abstract class UserEntryProcessor<R>
     /** How long the entry must be kept for its operation ids (serialized by the subclass). */
     protected long horizonMillis;
     private transient String member = "";
+    private transient MemoryValve valve;
     private transient UserState written;
 
     @Override
     public final void setHazelcastInstance(HazelcastInstance hz) {
         this.member = hz.getName();
+        this.valve = MemoryValve.of(hz);
+    }
+
+    /** False when the entry does not exist yet and this member has no room for new ones (see {@link MemoryValve}). */
+    protected final boolean roomFor(Map.Entry<String, UserState> entry) {
+        return entry.getValue() != null || valve == null || valve.admitsNewEntries();
     }
 
     /**

@@ -68,6 +68,9 @@ public final class UserProcessor extends UserEntryProcessor<Decision> {
         if (!decides) {
             FreezeFence.refuseWritesWhileFenced();
         }
+        if (decides && !roomFor(entry)) {
+            return Decision.shed(now);
+        }
         if (decides && ledgerBase == null && UserEntries.needsLedgerBase(entry, request.cycle(), now)) {
             return null;
         }

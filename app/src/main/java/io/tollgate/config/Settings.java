@@ -21,7 +21,8 @@ public record Settings(String serverHost, int serverPort, int maxBodyBytes,
                        String adminToken,
                        Duration decisionTimeout, FailurePolicy onFailure,
                        Duration policyCacheTtl, Duration flushInterval, Duration idempotencyRetention,
-                       Duration opMemoryHorizon, int opMemoryCapacity, Duration closedPeriodGrace) {
+                       Duration opMemoryHorizon, int opMemoryCapacity, Duration closedPeriodGrace,
+                       double memoryCeiling) {
 
     public enum FailurePolicy { OPEN, CLOSED }
 
@@ -54,7 +55,8 @@ public record Settings(String serverHost, int serverPort, int maxBodyBytes,
                 duration(t, "tollgate.idempotency.retention", "idempotency.retention", "24h"),
                 duration(t, "tollgate.idempotency.op-memory", "idempotency.op-memory", "60s"),
                 (int) positive(t, "tollgate.idempotency.op-capacity", "idempotency.op-capacity", 4096),
-                duration(t, "tollgate.ledger.closed-period-grace", "ledger.closed-period-grace", "1h"));
+                duration(t, "tollgate.ledger.closed-period-grace", "ledger.closed-period-grace", "1h"),
+                share(t, "tollgate.memory.ceiling", "memory.ceiling", 0.8));
         return s;
     }
 
@@ -84,6 +86,16 @@ public record Settings(String serverHost, int serverPort, int maxBodyBytes,
         long v = parse(fullKey, raw, Long::parseLong);
         if (v <= 0) {
             throw new InvalidSettingException(fullKey, raw, "must be a positive number");
+        }
+        return v;
+    }
+
+    /** A share of a whole, above 0 and at most 1 ("0.8"). */
+    private static double share(Config c, String fullKey, String key, double dflt) {
+        String raw = text(c, key, Double.toString(dflt));
+        double v = parse(fullKey, raw, Double::parseDouble);
+        if (!(v > 0 && v <= 1)) {
+            throw new InvalidSettingException(fullKey, raw, "must be a share above 0 and at most 1, such as 0.8");
         }
         return v;
     }

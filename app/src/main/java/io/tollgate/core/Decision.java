@@ -28,6 +28,11 @@ public record Decision(Outcome outcome, long limit, long remaining, long resetAt
         return new Decision(policy, 0, 0, now, policy == Outcome.FAILURE_OPEN ? 0 : 1000, null, null, null);
     }
 
+    /** Refused for lack of memory at the owner: nothing was counted; worth trying again in a second. */
+    public static Decision shed(long now) {
+        return new Decision(Outcome.SHED, 0, 0, now, 1000, null, null, null);
+    }
+
     public Decision withOutcome(Outcome other) {
         return new Decision(other, limit, remaining, resetAtMillis, retryAfterMillis, scope, window, meter);
     }

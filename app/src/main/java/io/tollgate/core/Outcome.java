@@ -8,7 +8,9 @@ public enum Outcome {
     /** The cluster could not decide in time and the configured policy is fail-open. */
     FAILURE_OPEN("failure_open"),
     /** The cluster could not decide in time and the configured policy is fail-closed. */
-    FAILURE_CLOSED("failure_closed");
+    FAILURE_CLOSED("failure_closed"),
+    /** The user is new to the member that would keep its counters, and that member is short of memory. */
+    SHED("shed");
 
     private final String wireName;
 

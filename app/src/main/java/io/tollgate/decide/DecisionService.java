@@ -355,7 +355,8 @@ public final class DecisionService implements AutoCloseable {
      * operation ids), which replays it.
      */
     private void remember(String idemKey, Decision decision) {
-        if (idemKey != null) {
+        // A shed call counted nothing and may succeed a second later: its request_id stays unanswered.
+        if (idemKey != null && decision.outcome() != Outcome.SHED) {
             OnCompletion.run(idempotency.setAsync(idemKey, decision), (v, e) -> {
                 if (e != null) {
                     LOG.log(Level.FINE, "idempotency record not written", e);

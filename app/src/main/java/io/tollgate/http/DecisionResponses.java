@@ -22,7 +22,7 @@ final class DecisionResponses {
             status = switch (d.outcome()) {
                 case ALLOWED, FAILURE_OPEN -> 200;
                 case DENIED_RATE, DENIED_QUOTA -> 429;
-                case FAILURE_CLOSED -> 503;
+                case FAILURE_CLOSED, SHED -> 503;
             };
         }
         long resetAt = ceilSeconds(d.resetAtMillis());
@@ -60,6 +60,10 @@ final class DecisionResponses {
         if (d.outcome() == Outcome.FAILURE_OPEN || d.outcome() == Outcome.FAILURE_CLOSED) {
             body.put("failure_policy", d.outcome() == Outcome.FAILURE_OPEN ? "open" : "closed");
             body.put("message", "the cluster could not decide within the decision timeout; answered by the configured failure policy");
+        }
+        if (d.outcome() == Outcome.SHED) {
+            body.put("message", "the member that would keep this new user's counters is short of memory and admits no new"
+                    + " users for now; users it already counts are served");
         }
         Json.send(res, status, body);
     }

@@ -7,6 +7,7 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.tollgate.cluster.ClusterMember;
+import io.tollgate.cluster.MemoryValve;
 import io.tollgate.config.Settings;
 import io.tollgate.db.Database;
 
@@ -16,7 +17,8 @@ import java.util.function.Supplier;
 
 /**
  * /health/live: the process answers. /health/ready: this member has joined a cluster that has the
- * majority writes need, and the database answers; 503 with the failing check named otherwise.
+ * majority writes need, and the database answers; 503 with the failing check named otherwise. The memory
+ * check says whether this member sheds never-seen users ({@link MemoryValve}); it does not make it unready.
  */
 public final class HealthService implements HttpService {
     private final HazelcastInstance hz;
@@ -56,6 +58,10 @@ public final class HealthService implements HttpService {
                 "members", hz.getLifecycleService().isRunning() ? hz.getCluster().getMembers().size() : 0,
                 "members_needed", majority));
         checks.put("database", Map.of("status", db ? "UP" : "DOWN"));
+        // Not a readiness condition: a member shedding new users still serves the users it counts.
+        MemoryValve valve = MemoryValve.of(hz);
+        checks.put("memory", Map.of("status", valve.admitsNewEntries() ? "UP" : "SHEDDING_NEW_USERS",
+                "heap_after_gc", Math.round(valve.heapShare() * 1000) / 1000.0, "ceiling", valve.ceiling()));
         body.put("checks", checks);
         body.putAll(extra.get());
         Json.send(res, cluster && db ? 200 : 503, body);

@@ -9,6 +9,7 @@ import com.hazelcast.partition.MigrationState;
 import com.hazelcast.partition.Partition;
 import com.hazelcast.partition.ReplicaMigrationEvent;
 import io.helidon.metrics.api.Counter;
+import io.tollgate.cluster.MemoryValve;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -33,6 +34,9 @@ final class ClusterMetrics implements AutoCloseable {
         meters.gauge(MetricNames.CLUSTER_MEMBERS, this::members);
         meters.gauge(MetricNames.CLUSTER_PARTITIONS_OWNED, this::partitionsOwned);
         meters.gauge(MetricNames.READY, () -> members() >= majority && dbUp.getAsBoolean() ? 1 : 0);
+        MemoryValve valve = MemoryValve.of(hz);
+        meters.gauge(MetricNames.MEMORY_HEAP_AFTER_GC, valve::heapShare);
+        meters.gauge(MetricNames.MEMORY_NEW_USERS_ADMITTED, () -> valve.admitsNewEntries() ? 1 : 0);
         Counter joined = meters.counter(MetricNames.CLUSTER_MEMBER_EVENTS, "type", "joined");
         Counter left = meters.counter(MetricNames.CLUSTER_MEMBER_EVENTS, "type", "left");
         Counter migrations = meters.counter(MetricNames.CLUSTER_MIGRATIONS);

@@ -75,6 +75,10 @@ public final class MetricNames {
     public static final String ENTRY_PROCESSOR_DURATION = "tollgate.entry.processor.duration";
     /** tollgate_cluster_member_events_total{type="joined"|"left"} counter. */
     public static final String CLUSTER_MEMBER_EVENTS = "tollgate.cluster.member.events";
+    /** tollgate_memory_heap_after_gc_ratio gauge: share of the maximum heap in use after the latest collection. */
+    public static final String MEMORY_HEAP_AFTER_GC = "tollgate.memory.heap.after.gc.ratio";
+    /** tollgate_memory_new_users_admitted gauge: 1, or 0 while this member sheds never-seen users (MemoryValve). */
+    public static final String MEMORY_NEW_USERS_ADMITTED = "tollgate.memory.new.users.admitted";
     /** tollgate_ready gauge (1 when /health/ready would answer 200). */
     public static final String READY = "tollgate.ready";
 

@@ -40,6 +40,7 @@ class SettingsTest {
         assertThat(s.flushInterval()).isEqualTo(Duration.ofSeconds(1));
         assertThat(s.policyCacheTtl()).isEqualTo(Duration.ofMinutes(5));
         assertThat(s.maxBodyBytes()).isEqualTo(65536);
+        assertThat(s.memoryCeiling()).isEqualTo(0.8);
     }
 
     @Test
@@ -58,7 +59,8 @@ class SettingsTest {
                 "tollgate.admin.token", "secret",
                 "tollgate.decision.timeout", "1s",
                 "tollgate.decision.on-failure", "OPEN",
-                "tollgate.cluster.heartbeat-timeout", "7s"));
+                "tollgate.cluster.heartbeat-timeout", "7s",
+                "tollgate.memory.ceiling", "0.95"));
         assertThat(s.serverPort()).isZero();
         assertThat(s.clusterPort()).isEqualTo(5802);
         assertThat(s.clusterMembers()).containsExactly("127.0.0.1:5802", "localhost:5803");
@@ -67,6 +69,7 @@ class SettingsTest {
         assertThat(s.decisionTimeout()).isEqualTo(Duration.ofSeconds(1));
         assertThat(s.onFailure()).isEqualTo(Settings.FailurePolicy.OPEN);
         assertThat(s.clusterHeartbeatTimeout()).isEqualTo(Duration.ofSeconds(7));
+        assertThat(s.memoryCeiling()).isEqualTo(0.95);
         assertThat(s.embeddedDbDir()).isEqualTo(Path.of("target/tollgate-data/postgres"));
     }
 
@@ -106,6 +109,11 @@ class SettingsTest {
             "tollgate.cluster.name|'  '",
             "tollgate.cluster.heartbeat-timeout|1s",
             "tollgate.cluster.heartbeat-timeout|2500ms",
+            "tollgate.memory.ceiling|0",
+            "tollgate.memory.ceiling|1.5",
+            "tollgate.memory.ceiling|-0.2",
+            "tollgate.memory.ceiling|NaN",
+            "tollgate.memory.ceiling|80%",
     })
     void badValuesStopTheStartNamingKeyAndValue(String key, String value) {
         assertThatThrownBy(() -> from(Map.of(key, value)))

@@ -25,6 +25,8 @@ class HealthHttpTest {
         assertThat(r.field("checks").path("cluster").path("status").asText()).isEqualTo("UP");
         assertThat(r.field("checks").path("cluster").path("members").asInt()).isEqualTo(1);
         assertThat(r.field("checks").path("database").path("status").asText()).isEqualTo("UP");
+        assertThat(r.field("checks").path("memory").path("status").asText()).isEqualTo("UP");
+        assertThat(r.field("checks").path("memory").path("ceiling").asDouble()).isEqualTo(0.8);
     }
 
     @Test

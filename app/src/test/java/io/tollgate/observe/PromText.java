@@ -7,12 +7,12 @@ import java.util.Map;
 import java.util.Optional;
 
 /** A small parser of the Prometheus text exposition format (samples only; comments skipped). */
-final class PromText {
+public final class PromText {
     private PromText() {
     }
 
-    record Sample(String name, Map<String, String> labels, double value) {
-        boolean has(String... keyValues) {
+    public record Sample(String name, Map<String, String> labels, double value) {
+        public boolean has(String... keyValues) {
             for (int i = 0; i < keyValues.length; i += 2) {
                 if (!keyValues[i + 1].equals(labels.get(keyValues[i]))) {
                     return false;
@@ -22,7 +22,7 @@ final class PromText {
         }
     }
 
-    static List<Sample> parse(String text) {
+    public static List<Sample> parse(String text) {
         List<Sample> out = new ArrayList<>();
         int lineNo = 0;
         for (String line : text.split("\n")) {
@@ -95,7 +95,7 @@ final class PromText {
     }
 
     /** The value of the one sample named {@code name} with these labels (others may exist). */
-    static Optional<Double> value(List<Sample> samples, String name, String... keyValues) {
+    public static Optional<Double> value(List<Sample> samples, String name, String... keyValues) {
         List<Sample> found = samples.stream().filter(s -> s.name().equals(name) && s.has(keyValues)).toList();
         if (found.size() > 1) {
             throw new AssertionError("more than one sample " + name + " " + List.of(keyValues) + ": " + found);
@@ -103,7 +103,7 @@ final class PromText {
         return found.stream().findFirst().map(Sample::value);
     }
 
-    static double sum(List<Sample> samples, String name, String... keyValues) {
+    public static double sum(List<Sample> samples, String name, String... keyValues) {
         return samples.stream().filter(s -> s.name().equals(name) && s.has(keyValues)).mapToDouble(Sample::value).sum();
     }
 }

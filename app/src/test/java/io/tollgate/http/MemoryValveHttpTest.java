@@ -1,0 +1,79 @@
+package io.tollgate.http;
+
+import com.hazelcast.core.HazelcastInstance;
+import io.tollgate.cluster.ClusterMember;
+import io.tollgate.cluster.HeapAfterGc;
+import io.tollgate.cluster.IdempotencyKeys;
+import io.tollgate.observe.PromText;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A member whose heap is over its memory ceiling sheds never-seen users and keeps serving the users it
+ * already counts. The ceiling is set so low that any real heap is over it after a collection.
+ */
+class MemoryValveHttpTest {
+    @RegisterExtension
+    static final RunningSidecar SIDECAR = RunningSidecar.builder().withoutWarmUp() // its warm-up user would be shed
+            .set("tollgate.memory.ceiling", "0.000001").set("tollgate.decision.timeout", "2s").build();
+
+    @BeforeAll
+    static void collectOnce() throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (HeapAfterGc.share() == 0 && System.nanoTime() < deadline) {
+            System.gc();
+            Thread.sleep(50);
+        }
+        assertThat(HeapAfterGc.share()).as("a collection was seen").isGreaterThan(0.000001);
+    }
+
+    @Test
+    void aNeverSeenUserIsShedWithoutCountingAnything() {
+        HazelcastInstance hz = SIDECAR.tollgate().hazelcast();
+        Reply r = SIDECAR.post("/api/rate-limits/acquire", Map.of("user_id", "shed-new", "api_id", "a", "request_id", "r-1"));
+
+        assertThat(r.status()).as("%s", r).isEqualTo(503);
+        assertThat(r.textField("outcome")).isEqualTo("shed");
+        assertThat(r.allowed()).isFalse();
+        assertThat(r.header("Retry-After")).contains("1");
+        assertThat(r.textField("message")).contains("short of memory");
+        assertThat(hz.getMap(ClusterMember.USERS).containsKey("shed-new")).as("no entry created").isFalse();
+        assertThat(hz.getMap(ClusterMember.IDEMPOTENCY).containsKey(IdempotencyKeys.of("acquire", "shed-new", "r-1")))
+                .as("a shed answer is not the request's final answer").isFalse();
+    }
+
+    @Test
+    void aUserTheMemberAlreadyCountsIsServed() {
+        // Usage still creates entries (billing needs them): it makes this user one the member counts.
+        Reply usage = SIDECAR.post("/api/usage", Map.of("user_id", "shed-known", "api_id", "a", "request_id", "u-1",
+                "bytes", 10));
+        assertThat(usage.status()).as("%s", usage).isEqualTo(200);
+
+        Reply r = SIDECAR.acquire("shed-known", "a");
+        assertThat(r.status()).as("%s", r).isEqualTo(200);
+        assertThat(r.textField("outcome")).isEqualTo("allowed");
+        assertThat(SIDECAR.used("shed-known", "minute")).isEqualTo(1);
+    }
+
+    @Test
+    void healthAndMetricsSayNewUsersAreShed() {
+        SIDECAR.acquire("shed-metrics", "a");
+
+        Reply health = SIDECAR.get("/health/ready");
+        assertThat(health.status()).as("still ready: known users are served; %s", health).isEqualTo(200);
+        assertThat(health.field("checks").path("memory").path("status").asText()).isEqualTo("SHEDDING_NEW_USERS");
+        assertThat(health.field("checks").path("memory").path("ceiling").asDouble()).isEqualTo(0.000001);
+
+        List<PromText.Sample> samples = PromText.parse(SIDECAR.get("/metrics").text());
+        assertThat(PromText.value(samples, "tollgate_memory_new_users_admitted")).contains(0.0);
+        assertThat(PromText.value(samples, "tollgate_memory_heap_after_gc_ratio")).get(
+                org.assertj.core.api.InstanceOfAssertFactories.DOUBLE).isGreaterThan(0.0).isLessThanOrEqualTo(1.0);
+        assertThat(PromText.sum(samples, "tollgate_decisions_total", "outcome", "shed")).isGreaterThanOrEqualTo(1.0);
+    }
+}
