@@ -40,7 +40,7 @@ public final class SlidingWindow {
      * {@code head - SUB_BUCKETS + first + i}) is {@code span[i]}; every other slot is 0. Most users call
      * a few times per window, and a member keeps an entry of every user active within a day: storing
      * all {@value #SLOTS} slots cost ~340 bytes per window (measured: 51 of the 123 MB that 48,871
-     * never-seen users added). Operations work on the full slots ({@link #slots}) and store the trimmed span.
+     * never-seen users added). Operations work on the full slots ({@link #slotsAt}) and store the trimmed span.
      */
     private final int first;
     private final long[] span;
@@ -86,14 +86,7 @@ public final class SlidingWindow {
 
     /** A copy of the buckets, oldest first. */
     public long[] counts() {
-        return slots();
-    }
-
-    /** All {@value #SLOTS} slots, a new array. */
-    private long[] slots() {
-        long[] all = new long[SLOTS];
-        System.arraycopy(span, 0, all, first, span.length);
-        return all;
+        return slotsAt(head);
     }
 
     /** How many slots this counter keeps in memory (the span between its oldest and newest non-empty bucket). */
@@ -103,7 +96,7 @@ public final class SlidingWindow {
 
     /** Units counted in the window that ends at {@code now}. */
     public long used(long now) {
-        long shift = Math.max(0, Math.floorDiv(now, bucketMillis(window)) - head);
+        long shift = headAt(now) - head;
         long total = 0;
         for (int i = 0; i < span.length; i++) {
             if (first + i - shift >= 0) {
@@ -120,10 +113,10 @@ public final class SlidingWindow {
 
     /** Adds {@code amount} units at {@code now}. */
     public SlidingWindow plus(long now, long amount) {
-        SlidingWindow current = at(now);
-        long[] next = current.slots();
+        long h = headAt(now);
+        long[] next = slotsAt(h);
         next[SUB_BUCKETS] = saturatingAdd(next[SUB_BUCKETS], amount);
-        return new SlidingWindow(window, current.head, next);
+        return new SlidingWindow(window, h, next);
     }
 
     /**
@@ -131,15 +124,15 @@ public final class SlidingWindow {
      * acquire). Units whose bucket already left the window are gone anyway; never goes below zero.
      */
     public SlidingWindow minus(long addedAt, long amount, long now) {
-        SlidingWindow current = at(now);
+        long h = headAt(now);
         long bucket = Math.floorDiv(addedAt, bucketMillis(window));
-        int slot = (int) (bucket - (current.head - SUB_BUCKETS));
+        long slot = bucket - (h - SUB_BUCKETS);
         if (slot < 0 || slot > SUB_BUCKETS) {
-            return current;
+            return at(now);
         }
-        long[] next = current.slots();
-        next[slot] = Math.max(0, next[slot] - amount);
-        return new SlidingWindow(window, current.head, next);
+        long[] next = slotsAt(h);
+        next[(int) slot] = Math.max(0, next[(int) slot] - amount);
+        return new SlidingWindow(window, h, next);
     }
 
     /**
@@ -152,24 +145,26 @@ public final class SlidingWindow {
         if (other.window != window) {
             throw new IllegalArgumentException("cannot merge a " + other.window + " counter into a " + window + " one");
         }
-        SlidingWindow a = at(now);
-        SlidingWindow b = other.at(now);
-        long head = Math.max(a.head, b.head);
-        a = a.at(head * bucketMillis(window));
-        b = b.at(head * bucketMillis(window));
-        long[] as = a.slots();
-        long[] bs = b.slots();
-        long[] next = new long[SLOTS];
+        long h = Math.max(headAt(now), other.headAt(now));
+        long[] next = slotsAt(h);
+        long[] theirs = other.slotsAt(h);
         for (int i = 0; i < SLOTS; i++) {
-            next[i] = Math.max(as[i], bs[i]);
+            next[i] = Math.max(next[i], theirs[i]);
         }
-        return new SlidingWindow(window, head, next);
+        return new SlidingWindow(window, h, next);
     }
 
     /** When the oldest counted unit leaves the window (the next moment {@link #used} can fall). */
     public long nextReleaseAt(long now) {
-        SlidingWindow current = at(now);
-        return current.span.length == 0 ? now : releaseTime(current.head, current.first);
+        long h = headAt(now);
+        long shift = h - head;
+        for (int i = 0; i < span.length; i++) {
+            long slot = first + i - shift;
+            if (slot >= 0 && span[i] > 0) {
+                return releaseTime(h, (int) slot);
+            }
+        }
+        return now;
     }
 
     /**
@@ -180,19 +175,24 @@ public final class SlidingWindow {
         if (cost > max) {
             return Long.MAX_VALUE;
         }
-        SlidingWindow current = at(now);
-        long used = current.sum();
+        long used = used(now);
         if (used + cost <= max) {
             return now;
         }
+        long h = headAt(now);
+        long shift = h - head;
         long freed = 0;
-        for (int i = 0; i < current.span.length; i++) {
-            freed += current.span[i];
+        for (int i = 0; i < span.length; i++) {
+            long slot = first + i - shift;
+            if (slot < 0) {
+                continue;
+            }
+            freed += span[i];
             if (used - freed + cost <= max) {
-                return releaseTime(current.head, current.first + i);
+                return releaseTime(h, (int) slot);
             }
         }
-        return releaseTime(current.head, SUB_BUCKETS);
+        return releaseTime(h, SUB_BUCKETS);
     }
 
     /** Bucket {@code head - SUB_BUCKETS + slot} stops overlapping the window at this instant. */
@@ -202,11 +202,18 @@ public final class SlidingWindow {
 
     /** This counter advanced so that its newest bucket holds {@code now}; a clock behind the head changes nothing. */
     SlidingWindow at(long now) {
-        long bucket = Math.floorDiv(now, bucketMillis(window));
-        long shift = bucket - head;
-        if (shift <= 0) {
-            return this;
-        }
+        long h = headAt(now);
+        return h == head ? this : new SlidingWindow(window, h, slotsAt(h));
+    }
+
+    /** The newest bucket at {@code now}: the head only moves forward. */
+    private long headAt(long now) {
+        return Math.max(head, Math.floorDiv(now, bucketMillis(window)));
+    }
+
+    /** All {@value #SLOTS} slots as a counter whose head is {@code h} (at or after this one's) sees them; a new array. */
+    private long[] slotsAt(long h) {
+        long shift = h - head;
         long[] next = new long[SLOTS];
         for (int i = 0; i < span.length; i++) {
             long slot = first + i - shift;
@@ -214,15 +221,7 @@ public final class SlidingWindow {
                 next[(int) slot] = span[i];
             }
         }
-        return new SlidingWindow(window, bucket, next);
-    }
-
-    private long sum() {
-        long total = 0;
-        for (long c : span) {
-            total += c;
-        }
-        return total;
+        return next;
     }
 
     private static long saturatingAdd(long a, long b) {
@@ -243,6 +242,6 @@ public final class SlidingWindow {
 
     @Override
     public String toString() {
-        return "SlidingWindow[" + window + ", head=" + head + ", counts=" + Arrays.toString(slots()) + "]";
+        return "SlidingWindow[" + window + ", head=" + head + ", counts=" + Arrays.toString(counts()) + "]";
     }
 }

@@ -49,8 +49,40 @@ class SlidingWindowModelProperties {
         }
 
         long used(long now) {
+            return visible(now).values().stream().mapToLong(Long::longValue).sum();
+        }
+
+        /** The buckets counted at {@code now}, oldest first. */
+        java.util.SortedMap<Long, Long> visible(long now) {
             long bucket = Math.max(head, Math.floorDiv(now, SlidingWindow.bucketMillis(W)));
-            return buckets.tailMap(bucket - SlidingWindow.SUB_BUCKETS, true).values().stream().mapToLong(Long::longValue).sum();
+            return buckets.tailMap(bucket - SlidingWindow.SUB_BUCKETS, true);
+        }
+
+        /** A bucket stops overlapping the window when the head is 41 buckets past it. */
+        static long releaseOf(long bucket) {
+            return (bucket + SlidingWindow.SUB_BUCKETS + 1) * SlidingWindow.bucketMillis(W);
+        }
+
+        long nextReleaseAt(long now) {
+            return visible(now).isEmpty() ? now : releaseOf(visible(now).firstKey());
+        }
+
+        long earliestFit(long now, long cost, long max) {
+            if (cost > max) {
+                return Long.MAX_VALUE;
+            }
+            long used = used(now);
+            if (used + cost <= max) {
+                return now;
+            }
+            long freed = 0;
+            for (Map.Entry<Long, Long> b : visible(now).entrySet()) {
+                freed += b.getValue();
+                if (used - freed + cost <= max) {
+                    return releaseOf(b.getKey());
+                }
+            }
+            return releaseOf(Math.max(head, Math.floorDiv(now, SlidingWindow.bucketMillis(W))));
         }
     }
 
@@ -82,6 +114,10 @@ class SlidingWindowModelProperties {
             long probe = now + op.back() - 500; // also before the head: a clock that stepped back
             assertThat(w.used(probe)).as("used at %d after %s", probe, op).isEqualTo(m.used(probe));
             assertThat(w.used(now)).isEqualTo(m.used(now));
+            assertThat(w.nextReleaseAt(probe)).as("next release at %d", probe).isEqualTo(m.nextReleaseAt(probe));
+            long max = op.amount() * 3;
+            assertThat(w.earliestFit(probe, op.amount(), max)).as("earliest fit at %d", probe)
+                    .isEqualTo(m.earliestFit(probe, op.amount(), max));
             assertThat(w.head()).isEqualTo(m.head);
             long[] slots = w.counts();
             for (Map.Entry<Long, Long> b : m.buckets.entrySet()) {

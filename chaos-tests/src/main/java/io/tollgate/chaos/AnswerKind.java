@@ -9,6 +9,8 @@ public enum AnswerKind {
     DENIED,
     FAILURE_OPEN,
     FAILURE_CLOSED,
+    /** Refused, nothing counted: the user was new to an owner short of heap (503, outcome "shed"). */
+    SHED,
     ERROR;
 
     /** The answer is a decision (including the configured failure policy), not an indeterminate error. */
@@ -25,6 +27,7 @@ public enum AnswerKind {
             case "denied_rate", "denied_quota" -> status == 429 ? DENIED : ERROR;
             case "failure_open" -> status == 200 ? FAILURE_OPEN : ERROR;
             case "failure_closed" -> status == 503 ? FAILURE_CLOSED : ERROR;
+            case "shed" -> status == 503 ? SHED : ERROR;
             default -> ERROR;
         };
     }

@@ -143,7 +143,7 @@ class HarnessSelfTest {
         int status = switch (kind) {
             case ALLOWED, FAILURE_OPEN -> 200;
             case DENIED -> 429;
-            case FAILURE_CLOSED -> 503;
+            case FAILURE_CLOSED, SHED -> 503;
             case ERROR -> 0;
         };
         return new AcquireAnswer(AcquireRequest.of(user, "a"), "m", sent, answered, status, kind.name().toLowerCase(), kind, null);
