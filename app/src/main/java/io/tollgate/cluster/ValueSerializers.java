@@ -53,6 +53,11 @@ public final class ValueSerializers {
             Wire.checkVersion(in, "api policy");
             return new ApiPolicy(in.readString(), readWindowMap(in));
         });
+        add(config, IdempotencyKey.class, 7318, (out, k) -> {
+            out.writeString(k.kind());
+            out.writeString(k.userId());
+            out.writeString(k.requestId());
+        }, in -> new IdempotencyKey(in.readString(), in.readString(), in.readString()));
     }
 
     interface Writer<T> {

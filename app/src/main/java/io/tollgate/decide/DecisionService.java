@@ -5,7 +5,7 @@ import com.hazelcast.map.IMap;
 import io.tollgate.cluster.ApiDecision;
 import io.tollgate.cluster.ApiProcessor;
 import io.tollgate.cluster.ClusterMember;
-import io.tollgate.cluster.IdempotencyKeys;
+import io.tollgate.cluster.IdempotencyKey;
 import io.tollgate.cluster.OnCompletion;
 import io.tollgate.cluster.UsageProcessor;
 import io.tollgate.cluster.UserCheckProcessor;
@@ -60,7 +60,7 @@ public final class DecisionService implements AutoCloseable {
     private final LedgerBases ledgerBases;
     private final IMap<String, UserState> users;
     private final IMap<String, Counters> apis;
-    private final IMap<String, Decision> idempotency;
+    private final IMap<IdempotencyKey, Decision> idempotency;
     private final Settings settings;
     private final UserRules.Memory memory;
     private final DecisionListener listener;
@@ -94,7 +94,8 @@ public final class DecisionService implements AutoCloseable {
         // Without it, a failure-policy answer still needs a tier and limits to owe: the defaults'.
         UserPolicy policy = known != null ? known : UserPolicy.defaults(call.userId());
         DecisionResult result;
-        String idemKey = call.requestId() == null ? null : idempotencyKey("acquire", call);
+        IdempotencyKey idemKey = call.requestId() == null ? null
+                : new IdempotencyKey("acquire", call.userId(), call.requestId());
         String denialKey = RecentDenials.key(call.userId(), call.apiId());
         UserRules.Acquire request = null;
         CallerSequence.Ticket ticket = null;
@@ -216,7 +217,7 @@ public final class DecisionService implements AutoCloseable {
         if (policy == null) {
             throw new ClusterUnavailable("the user's policy could not be read in time", null);
         }
-        String key = IdempotencyKeys.of("usage", userId, requestId);
+        IdempotencyKey key = new IdempotencyKey("usage", userId, requestId);
         Decision seen = await(idempotency.getAsync(key), deadline);
         if (seen != null) {
             return false;
@@ -354,7 +355,7 @@ public final class DecisionService implements AutoCloseable {
      * already, and until the write lands a retry is still recognised by the user's entry (its
      * operation ids), which replays it.
      */
-    private void remember(String idemKey, Decision decision) {
+    private void remember(IdempotencyKey idemKey, Decision decision) {
         // A shed call counted nothing and may succeed a second later: its request_id stays unanswered.
         if (idemKey != null && decision.outcome() != Outcome.SHED) {
             OnCompletion.run(idempotency.setAsync(idemKey, decision), (v, e) -> {
@@ -371,10 +372,6 @@ public final class DecisionService implements AutoCloseable {
             return user;
         }
         return global.decision().remaining() < user.remaining() ? global.decision() : user;
-    }
-
-    private static String idempotencyKey(String kind, CallRequest call) {
-        return IdempotencyKeys.of(kind, call.userId(), call.requestId());
     }
 
     private static <T> T await(java.util.concurrent.CompletionStage<T> stage, long deadlineNanos) {

@@ -3,7 +3,7 @@ package io.tollgate.http;
 import com.hazelcast.core.HazelcastInstance;
 import io.tollgate.cluster.ClusterMember;
 import io.tollgate.cluster.HeapAfterGc;
-import io.tollgate.cluster.IdempotencyKeys;
+import io.tollgate.cluster.IdempotencyKey;
 import io.tollgate.observe.PromText;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -44,7 +44,7 @@ class MemoryValveHttpTest {
         assertThat(r.header("Retry-After")).contains("1");
         assertThat(r.textField("message")).contains("short of memory");
         assertThat(hz.getMap(ClusterMember.USERS).containsKey("shed-new")).as("no entry created").isFalse();
-        assertThat(hz.getMap(ClusterMember.IDEMPOTENCY).containsKey(IdempotencyKeys.of("acquire", "shed-new", "r-1")))
+        assertThat(hz.getMap(ClusterMember.IDEMPOTENCY).containsKey(new IdempotencyKey("acquire", "shed-new", "r-1")))
                 .as("a shed answer is not the request's final answer").isFalse();
     }
 
