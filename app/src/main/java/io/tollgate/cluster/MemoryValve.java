@@ -37,6 +37,11 @@ public final class MemoryValve {
         return heapShare.getAsDouble() < ceiling;
     }
 
+    /** False when {@code entry} does not exist yet and this member has no room for new ones. */
+    public boolean hasRoomFor(java.util.Map.Entry<?, ?> entry) {
+        return entry.getValue() != null || admitsNewEntries();
+    }
+
     /** Share of the maximum heap in use after the latest collection (for metrics and health). */
     public double heapShare() {
         return heapShare.getAsDouble();

@@ -1,5 +1,7 @@
 package io.tollgate.cluster;
 
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.HazelcastInstanceAware;
 import com.hazelcast.core.ReadOnly;
 import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.nio.ObjectDataInput;
@@ -13,11 +15,15 @@ import io.tollgate.core.UserState;
 import java.io.IOException;
 import java.util.Map;
 
-/** The acquire question without consuming: read-only, so it needs no backup and takes no write lock. */
-public final class UserCheckProcessor
-        implements EntryProcessor<String, UserState, Decision>, ReadOnly, IdentifiedDataSerializable {
+/**
+ * The acquire question without consuming: read-only, so it needs no backup and takes no write lock. For a user
+ * the member has no room for, it answers what the acquire would: shed ({@link MemoryValve}).
+ */
+public final class UserCheckProcessor implements EntryProcessor<String, UserState, Decision>, ReadOnly,
+        IdentifiedDataSerializable, HazelcastInstanceAware {
     private UserRules.Acquire request;
     private LedgerBase ledgerBase;
+    private transient MemoryValve valve;
 
     public UserCheckProcessor() {
     }
@@ -34,8 +40,16 @@ public final class UserCheckProcessor
     }
 
     @Override
+    public void setHazelcastInstance(HazelcastInstance hz) {
+        this.valve = MemoryValve.of(hz);
+    }
+
+    @Override
     public Decision process(Map.Entry<String, UserState> entry) {
         long now = System.currentTimeMillis();
+        if (valve != null && !valve.hasRoomFor(entry)) {
+            return Decision.shed(now);
+        }
         if (ledgerBase == null && UserEntries.needsLedgerBase(entry, request.cycle(), now)) {
             return null;
         }

@@ -30,7 +30,7 @@ abstract class UserEntryProcessor<R>
 
     /** False when the entry does not exist yet and this member has no room for new ones (see {@link MemoryValve}). */
     protected final boolean roomFor(Map.Entry<String, UserState> entry) {
-        return entry.getValue() != null || valve == null || valve.admitsNewEntries();
+        return valve == null || valve.hasRoomFor(entry);
     }
 
     /**

@@ -49,6 +49,21 @@ class MemoryValveHttpTest {
     }
 
     @Test
+    void aCheckAnswersWhatTheAcquireWould() {
+        // A check answers 200 whatever it predicts (as for a denial); the body says what the acquire would get.
+        Reply neverSeen = SIDECAR.post("/api/rate-limits/check", Map.of("user_id", "shed-check", "api_id", "a"));
+        assertThat(neverSeen.status()).as("%s", neverSeen).isEqualTo(200);
+        assertThat(neverSeen.allowed()).isFalse();
+        assertThat(neverSeen.textField("outcome")).isEqualTo("shed");
+
+        assertThat(SIDECAR.post("/api/usage", Map.of("user_id", "shed-check", "api_id", "a", "request_id", "u-2",
+                "bytes", 10)).status()).isEqualTo(200);
+        Reply known = SIDECAR.post("/api/rate-limits/check", Map.of("user_id", "shed-check", "api_id", "a"));
+        assertThat(known.allowed()).as("%s", known).isTrue();
+        assertThat(known.textField("outcome")).isEqualTo("allowed");
+    }
+
+    @Test
     void aUserTheMemberAlreadyCountsIsServed() {
         // Usage still creates entries (billing needs them): it makes this user one the member counts.
         Reply usage = SIDECAR.post("/api/usage", Map.of("user_id", "shed-known", "api_id", "a", "request_id", "u-1",
