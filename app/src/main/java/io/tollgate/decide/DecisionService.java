@@ -5,6 +5,7 @@ import com.hazelcast.map.IMap;
 import io.tollgate.cluster.ApiDecision;
 import io.tollgate.cluster.ApiProcessor;
 import io.tollgate.cluster.ClusterMember;
+import io.tollgate.cluster.ClusterUnavailable;
 import io.tollgate.cluster.IdempotencyKey;
 import io.tollgate.cluster.OnCompletion;
 import io.tollgate.cluster.UsageProcessor;
@@ -26,7 +27,6 @@ import io.tollgate.observe.EntryProcessorTimer;
 import io.tollgate.policy.PolicyStore;
 
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -105,7 +105,7 @@ public final class DecisionService implements AutoCloseable {
             if (known == null) {
                 throw new ClusterUnavailable("the user's policy could not be read within the decision timeout", null);
             }
-            Decision first = idemKey == null ? null : await(idempotency.getAsync(idemKey), deadline);
+            Decision first = idemKey == null ? null : ClusterUnavailable.await(idempotency.getAsync(idemKey), deadline);
             Decision recentDenial = idemKey == null ? denials.find(denialKey, call.cost(), System.currentTimeMillis()) : null;
             if (first != null) {
                 result = new DecisionResult(first, policy.tier(), true);
@@ -116,7 +116,7 @@ public final class DecisionService implements AutoCloseable {
                 globalLimits = api.limits();
                 if (!globalLimits.isEmpty()) {
                     List<Limit> limits = globalLimits;
-                    ApiDecision api0 = await(EntryProcessorTimer.timed(EntryProcessorTimer.API_ACQUIRE,
+                    ApiDecision api0 = ClusterUnavailable.await(EntryProcessorTimer.timed(EntryProcessorTimer.API_ACQUIRE,
                             () -> apis.submitToKey(call.apiId(), ApiProcessor.acquire(limits, call.cost()))), deadline);
                     if (api0.decision().outcome() == Outcome.FAILURE_CLOSED) {
                         // The API's owner refused to decide (it was frozen a moment ago); nothing was taken.
@@ -138,11 +138,11 @@ public final class DecisionService implements AutoCloseable {
                 UserProcessor processor = new UserProcessor(request, UserProcessor.ACQUIRE, memory);
                 // Wait a little past notAfter: a reply already on its way is still the answer.
                 CallerSequence.Ticket held = ticket;
-                Decision decision = await(EntryProcessorTimer.timed(EntryProcessorTimer.USER_ACQUIRE,
+                Decision decision = ClusterUnavailable.await(EntryProcessorTimer.timed(EntryProcessorTimer.USER_ACQUIRE,
                         () -> submitHeld(() -> users.submitToKey(call.userId(), processor), held)), deadline + graceNanos);
                 if (UserProcessor.asksForLedgerBase(decision)) {
                     UserProcessor based = processor.withLedgerBase(ledgerBase(call.userId(), policy));
-                    decision = await(EntryProcessorTimer.timed(EntryProcessorTimer.USER_ACQUIRE,
+                    decision = ClusterUnavailable.await(EntryProcessorTimer.timed(EntryProcessorTimer.USER_ACQUIRE,
                             () -> submitHeld(() -> users.submitToKey(call.userId(), based), held)), deadline + graceNanos);
                 }
                 if (decision.outcome() == Outcome.FAILURE_CLOSED) {
@@ -184,18 +184,18 @@ public final class DecisionService implements AutoCloseable {
             ApiPolicy api = apiPolicy(call.apiId(), policyDeadline);
             Decision global = null;
             if (!api.limits().isEmpty()) {
-                Counters counters = await(apis.getAsync(call.apiId()), deadline);
+                Counters counters = ClusterUnavailable.await(apis.getAsync(call.apiId()), deadline);
                 global = RateLimiter.check(counters == null ? Counters.empty() : counters, api.limits(), "",
                         call.cost(), System.currentTimeMillis());
             }
             UserRules.Acquire request = new UserRules.Acquire(0, 0, call.apiId(), call.cost(),
                     policy.limitsFor(call.apiId()), policy.quota(), policy.billingCycle(), false, Long.MAX_VALUE);
             UserCheckProcessor processor = new UserCheckProcessor(request);
-            Decision user = await(EntryProcessorTimer.timed(EntryProcessorTimer.USER_CHECK,
+            Decision user = ClusterUnavailable.await(EntryProcessorTimer.timed(EntryProcessorTimer.USER_CHECK,
                     () -> users.submitToKey(call.userId(), processor)), deadline);
             if (UserProcessor.asksForLedgerBase(user)) {
                 UserCheckProcessor based = processor.withLedgerBase(ledgerBase(call.userId(), policy));
-                user = await(EntryProcessorTimer.timed(EntryProcessorTimer.USER_CHECK,
+                user = ClusterUnavailable.await(EntryProcessorTimer.timed(EntryProcessorTimer.USER_CHECK,
                         () -> users.submitToKey(call.userId(), based)), deadline);
             }
             Decision decision = global != null && !global.allowed() ? global
@@ -218,14 +218,14 @@ public final class DecisionService implements AutoCloseable {
             throw new ClusterUnavailable("the user's policy could not be read in time", null);
         }
         IdempotencyKey key = new IdempotencyKey("usage", userId, requestId);
-        Decision seen = await(idempotency.getAsync(key), deadline);
+        Decision seen = ClusterUnavailable.await(idempotency.getAsync(key), deadline);
         if (seen != null) {
             return false;
         }
-        boolean counted = await(EntryProcessorTimer.timed(EntryProcessorTimer.USAGE, () -> users.submitToKey(userId, new UsageProcessor(
+        boolean counted = ClusterUnavailable.await(EntryProcessorTimer.timed(EntryProcessorTimer.USAGE, () -> users.submitToKey(userId, new UsageProcessor(
                 OperationIds.of("usage", userId, requestId), apiId, bytes, computeMs, policy.billingCycle(), memory))),
                 deadline);
-        await(idempotency.setAsync(key, Decision.unlimited(System.currentTimeMillis())), deadline);
+        ClusterUnavailable.await(idempotency.setAsync(key, Decision.unlimited(System.currentTimeMillis())), deadline);
         return counted;
     }
 
@@ -251,11 +251,11 @@ public final class DecisionService implements AutoCloseable {
 
     /** The user's entry as the cluster holds it now (null when the user has none). */
     public UserState userState(String userId) {
-        return await(users.getAsync(userId), System.nanoTime() + settings.decisionTimeout().toNanos() * 5);
+        return ClusterUnavailable.await(users.getAsync(userId), System.nanoTime() + settings.decisionTimeout().toNanos() * 5);
     }
 
     public Counters apiCounters(String apiId) {
-        return await(apis.getAsync(apiId), System.nanoTime() + settings.decisionTimeout().toNanos() * 5);
+        return ClusterUnavailable.await(apis.getAsync(apiId), System.nanoTime() + settings.decisionTimeout().toNanos() * 5);
     }
 
     /**
@@ -271,9 +271,9 @@ public final class DecisionService implements AutoCloseable {
             for (int i = 0; i < 32; i++) {
                 String user = "\u0001warm-up-" + i;
                 policies.user(user);
-                await(users.submitToKey(user, new UserCheckProcessor(request).withLedgerBase(LedgerBase.UNKNOWN)), deadline);
+                ClusterUnavailable.await(users.submitToKey(user, new UserCheckProcessor(request).withLedgerBase(LedgerBase.UNKNOWN)), deadline);
                 // A cancel of an operation that never ran: exercises the write path, counts nothing.
-                await(users.submitToKey(user, new UserProcessor(request, UserProcessor.CANCEL, memory)), deadline);
+                ClusterUnavailable.await(users.submitToKey(user, new UserProcessor(request, UserProcessor.CANCEL, memory)), deadline);
             }
         } catch (ClusterUnavailable e) {
             LOG.info("warm-up stopped early: " + e.getMessage());
@@ -372,23 +372,6 @@ public final class DecisionService implements AutoCloseable {
             return user;
         }
         return global.decision().remaining() < user.remaining() ? global.decision() : user;
-    }
-
-    private static <T> T await(java.util.concurrent.CompletionStage<T> stage, long deadlineNanos) {
-        CompletableFuture<T> f = stage.toCompletableFuture();
-        long left = deadlineNanos - System.nanoTime();
-        try {
-            return f.get(Math.max(0, left), TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ClusterUnavailable("interrupted", e);
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new ClusterUnavailable("no answer within the decision timeout", e);
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw new ClusterUnavailable(String.valueOf(e.getCause()), e.getCause());
-        } catch (RuntimeException e) {
-            throw new ClusterUnavailable(e.toString(), e);
-        }
     }
 
     @Override

@@ -4,6 +4,7 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import com.hazelcast.topic.ITopic;
 import io.tollgate.cluster.ClusterMember;
+import io.tollgate.cluster.ClusterUnavailable;
 import io.tollgate.core.ApiPolicy;
 import io.tollgate.core.Quota;
 import io.tollgate.core.Tier;
@@ -92,8 +93,8 @@ public final class PolicyStore {
         }
         V cached;
         try {
-            cached = await(cache.getAsync(key), deadlineNanos);
-        } catch (NoAnswer e) {
+            cached = ClusterUnavailable.await(cache.getAsync(key), deadlineNanos);
+        } catch (ClusterUnavailable e) {
             return lastSeen.get(key);
         }
         if (cached != null) {
@@ -155,28 +156,6 @@ public final class PolicyStore {
         lastUsers.forget(userId);
         if (userId.isEmpty()) {
             lastApis.forget("");
-        }
-    }
-
-    private static <T> T await(java.util.concurrent.CompletionStage<T> stage, long deadlineNanos) {
-        java.util.concurrent.CompletableFuture<T> f = stage.toCompletableFuture();
-        try {
-            if (deadlineNanos == Long.MAX_VALUE) {
-                return f.get();
-            }
-            return f.get(Math.max(0, deadlineNanos - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new NoAnswer();
-        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
-            throw new NoAnswer();
-        }
-    }
-
-    /** The cluster did not answer a look-up in time. */
-    private static final class NoAnswer extends RuntimeException {
-        NoAnswer() {
-            super(null, null, false, false);
         }
     }
 
