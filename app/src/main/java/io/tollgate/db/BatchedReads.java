@@ -21,6 +21,9 @@ import java.util.function.Function;
  * needs the caller to say when to dispatch; this coalesces independent callers by itself.
  */
 public final class BatchedReads<K, V> {
+    /** The most keys one set-based read of the repositories carries (one array parameter per column). */
+    public static final int KEYS_PER_QUERY = 100;
+
     private final Function<List<K>, Map<K, V>> loadAll;
     private final int maxBatch;
     private final Semaphore loaders;

@@ -25,7 +25,6 @@ import java.util.Map;
  * usage rows change in the same transaction.
  */
 public final class LedgerRepository {
-    private static final int MAX_BATCH = 100;
     private final Jdbi jdbi;
     private final long closedPeriodGraceMillis;
     private final BatchedReads<UserPeriod, Totals> totalReads;
@@ -34,7 +33,7 @@ public final class LedgerRepository {
     public LedgerRepository(Jdbi jdbi, long closedPeriodGraceMillis, int readers) {
         this.jdbi = jdbi;
         this.closedPeriodGraceMillis = closedPeriodGraceMillis;
-        this.totalReads = new BatchedReads<>(wanted -> jdbi.withHandle(h -> totals(h, wanted)), readers, MAX_BATCH);
+        this.totalReads = new BatchedReads<>(wanted -> jdbi.withHandle(h -> totals(h, wanted)), readers, BatchedReads.KEYS_PER_QUERY);
     }
 
     /** A user's billing period, by its start (epoch ms). */

@@ -17,14 +17,13 @@ import java.util.Map;
 
 /** Durable policies in PostgreSQL (tables of migrations/sql/V1__policies.sql). */
 public final class PolicyRepository {
-    private static final int MAX_BATCH = 100;
     private final Jdbi jdbi;
     private final BatchedReads<String, UserPolicy> userReads;
 
     /** {@code readers}: at most this many of the pool's connections read users' policies at once. */
     public PolicyRepository(Jdbi jdbi, int readers) {
         this.jdbi = jdbi;
-        this.userReads = new BatchedReads<>(this::loadUsers, readers, MAX_BATCH);
+        this.userReads = new BatchedReads<>(this::loadUsers, readers, BatchedReads.KEYS_PER_QUERY);
     }
 
     /** A user's policy; concurrent calls share set-based queries ({@link BatchedReads}). */
