@@ -3,6 +3,7 @@ package io.tollgate.cluster;
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
 import io.tollgate.core.BillingCycle;
+import io.tollgate.core.Decision;
 import io.tollgate.core.LedgerBase;
 import io.tollgate.core.UserRules;
 import io.tollgate.core.UserState;
@@ -20,12 +21,15 @@ public final class UsageProcessor extends UserEntryProcessor<Boolean> {
     private long computeMs;
     private BillingCycle cycle;
     private int capacity;
+    private IdempotencyKey answerKey;
 
     public UsageProcessor() {
     }
 
+    /** @param answerKey where the first answer to this report is kept (see {@link #keepAnswer}) */
     public UsageProcessor(long opId, String apiId, long bytes, long computeMs, BillingCycle cycle,
-                          UserRules.Memory memory) {
+                          UserRules.Memory memory, IdempotencyKey answerKey) {
+        this.answerKey = answerKey;
         this.opId = opId;
         this.apiId = apiId;
         this.bytes = bytes;
@@ -45,6 +49,7 @@ public final class UsageProcessor extends UserEntryProcessor<Boolean> {
                 computeMs, cycle, now, new UserRules.Memory(horizonMillis, capacity));
         if (step.applied()) {
             write(entry, step.state());
+            keepAnswer(answerKey, Decision.unlimited(now));
         }
         return step.applied();
     }
@@ -64,6 +69,7 @@ public final class UsageProcessor extends UserEntryProcessor<Boolean> {
         out.writeString(cycle.zone().getId());
         out.writeLong(horizonMillis);
         out.writeInt(capacity);
+        Wire.writeAnswerKey(out, answerKey);
     }
 
     @Override
@@ -75,5 +81,6 @@ public final class UsageProcessor extends UserEntryProcessor<Boolean> {
         cycle = new BillingCycle(in.readByte(), ZoneId.of(in.readString()));
         horizonMillis = in.readLong();
         capacity = in.readInt();
+        answerKey = Wire.readAnswerKey(in);
     }
 }

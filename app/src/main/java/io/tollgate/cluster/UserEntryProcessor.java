@@ -3,7 +3,9 @@ package io.tollgate.cluster;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.HazelcastInstanceAware;
 import com.hazelcast.map.EntryProcessor;
+import com.hazelcast.map.IMap;
 import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
+import io.tollgate.core.Decision;
 import io.tollgate.core.LedgerBase;
 import io.tollgate.core.UserState;
 
@@ -20,12 +22,34 @@ abstract class UserEntryProcessor<R>
     protected long horizonMillis;
     private transient String member = "";
     private transient MemoryValve valve;
+    private transient IMap<IdempotencyKey, Decision> answers;
     private transient UserState written;
 
     @Override
     public final void setHazelcastInstance(HazelcastInstance hz) {
         this.member = hz.getName();
         this.valve = MemoryValve.of(hz);
+        this.answers = hz.getMap(ClusterMember.IDEMPOTENCY);
+    }
+
+    /**
+     * Keeps {@code answer} as the first answer to {@code key}, written by the owner as it applies the operation. The
+     * caller writes it too once it has the answer, but a caller that dies in between would leave none, and once the
+     * entry has forgotten the operation id ({@code tollgate.idempotency.op-memory}) a retry would count again. The
+     * record lives in this same partition ({@link IdempotencyKey}), so the write is queued behind this processor on
+     * this partition's thread: it needs no other member, and a caller's later write (the exact answer) lands after it.
+     */
+    protected final void keepAnswer(IdempotencyKey key, Decision answer) {
+        if (key != null && answers != null) {
+            answers.setAsync(key, answer);
+        }
+    }
+
+    /** Removes the first answer kept for {@code key}: its operation was taken back. */
+    protected final void dropAnswer(IdempotencyKey key) {
+        if (key != null && answers != null) {
+            answers.deleteAsync(key);
+        }
     }
 
     /** False when the entry does not exist yet and this member has no room for new ones (see {@link MemoryValve}). */

@@ -4,6 +4,7 @@ import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
 import io.tollgate.core.Decision;
 import io.tollgate.core.LedgerBase;
+import io.tollgate.core.Outcome;
 import io.tollgate.core.UserRules;
 import io.tollgate.core.UserState;
 
@@ -34,20 +35,28 @@ public final class UserProcessor extends UserEntryProcessor<Decision> {
     private byte mode;
     private int capacity;
     private LedgerBase ledgerBase;
+    /** The caller's request_id as a key of the first-answer records, or null for a call without one. */
+    private IdempotencyKey answerKey;
 
     public UserProcessor() {
     }
 
     public UserProcessor(UserRules.Acquire request, byte mode, UserRules.Memory memory) {
+        this(request, mode, memory, null);
+    }
+
+    /** @param answerKey where the first answer to this call is kept (null: the call has no request_id) */
+    public UserProcessor(UserRules.Acquire request, byte mode, UserRules.Memory memory, IdempotencyKey answerKey) {
         this.request = request;
         this.mode = mode;
         this.horizonMillis = memory.horizonMillis();
         this.capacity = memory.capacity();
+        this.answerKey = answerKey;
     }
 
     /** This acquire again, carrying the ledger's base the owner asked for. */
     public UserProcessor withLedgerBase(LedgerBase base) {
-        UserProcessor p = new UserProcessor(request, mode, new UserRules.Memory(horizonMillis, capacity));
+        UserProcessor p = new UserProcessor(request, mode, new UserRules.Memory(horizonMillis, capacity), answerKey);
         p.ledgerBase = base;
         return p;
     }
@@ -84,7 +93,18 @@ public final class UserProcessor extends UserEntryProcessor<Decision> {
         if (step.applied() || before == null || baseFilledIn) {
             write(entry, step.state());
         }
+        if (decides && isAnswer(step.decision())) {
+            keepAnswer(answerKey, step.decision());
+        } else if (mode == CANCEL && step.applied()) {
+            dropAnswer(answerKey); // taken back (or never to be applied): a retry must be decided anew
+        }
         return step.decision();
+    }
+
+    /** A decision the caller will give as its answer and remember (not a failure-policy one). */
+    private static boolean isAnswer(Decision d) {
+        Outcome o = d.outcome();
+        return o == Outcome.ALLOWED || o == Outcome.DENIED_RATE || o == Outcome.DENIED_QUOTA;
     }
 
     @Override
@@ -99,6 +119,7 @@ public final class UserProcessor extends UserEntryProcessor<Decision> {
         out.writeInt(capacity);
         Wire.writeAcquire(out, request);
         Wire.writeLedgerBase(out, ledgerBase);
+        Wire.writeAnswerKey(out, answerKey);
     }
 
     @Override
@@ -108,5 +129,6 @@ public final class UserProcessor extends UserEntryProcessor<Decision> {
         capacity = in.readInt();
         request = Wire.readAcquire(in);
         ledgerBase = Wire.readLedgerBase(in);
+        answerKey = Wire.readAnswerKey(in);
     }
 }

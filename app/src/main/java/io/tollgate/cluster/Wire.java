@@ -107,6 +107,20 @@ final class Wire {
     }
 
     /** A {@link LedgerBase} or null (not read). */
+    /** A key of the first-answer records, or null. */
+    static void writeAnswerKey(ObjectDataOutput out, IdempotencyKey k) throws IOException {
+        out.writeBoolean(k != null);
+        if (k != null) {
+            out.writeString(k.kind());
+            out.writeString(k.userId());
+            out.writeString(k.requestId());
+        }
+    }
+
+    static IdempotencyKey readAnswerKey(ObjectDataInput in) throws IOException {
+        return in.readBoolean() ? new IdempotencyKey(in.readString(), in.readString(), in.readString()) : null;
+    }
+
     static void writeLedgerBase(ObjectDataOutput out, LedgerBase b) throws IOException {
         out.writeByte(b == null ? 0 : b.known() ? 2 : 1);
         if (b != null && b.known()) {

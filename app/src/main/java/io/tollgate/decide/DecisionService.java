@@ -94,8 +94,7 @@ public final class DecisionService implements AutoCloseable {
         // Without it, a failure-policy answer still needs a tier and limits to owe: the defaults'.
         UserPolicy policy = known != null ? known : UserPolicy.defaults(call.userId());
         DecisionResult result;
-        IdempotencyKey idemKey = call.requestId() == null ? null
-                : new IdempotencyKey("acquire", call.userId(), call.requestId());
+        IdempotencyKey idemKey = answerKey(call);
         String denialKey = RecentDenials.key(call.userId(), call.apiId());
         UserRules.Acquire request = null;
         CallerSequence.Ticket ticket = null;
@@ -135,7 +134,7 @@ public final class DecisionService implements AutoCloseable {
                 long notAfter = System.currentTimeMillis() + TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
                 ticket = call.requestId() == null ? sequence.open() : null;
                 request = newAcquire(call, policy, ticket, notAfter);
-                UserProcessor processor = new UserProcessor(request, UserProcessor.ACQUIRE, memory);
+                UserProcessor processor = new UserProcessor(request, UserProcessor.ACQUIRE, memory, idemKey);
                 // Wait a little past notAfter: a reply already on its way is still the answer.
                 CallerSequence.Ticket held = ticket;
                 Decision decision = ClusterUnavailable.await(EntryProcessorTimer.timed(EntryProcessorTimer.USER_ACQUIRE,
@@ -157,7 +156,10 @@ public final class DecisionService implements AutoCloseable {
                 }
                 // From here the call is decided: nothing below may turn it into a failure-policy answer.
                 result = new DecisionResult(tighter(decision, global), policy.tier(), false);
-                remember(idemKey, result.decision());
+                if (global != null) {
+                    // The owner kept the user's decision as the first answer; with the API's window it may differ.
+                    remember(idemKey, result.decision());
+                }
             }
         } catch (ClusterUnavailable e) {
             result = failurePolicy(call, policy, request, ticket, global, globalLimits, e);
@@ -223,7 +225,7 @@ public final class DecisionService implements AutoCloseable {
             return false;
         }
         boolean counted = ClusterUnavailable.await(EntryProcessorTimer.timed(EntryProcessorTimer.USAGE, () -> users.submitToKey(userId, new UsageProcessor(
-                OperationIds.of("usage", userId, requestId), apiId, bytes, computeMs, policy.billingCycle(), memory))),
+                OperationIds.of("usage", userId, requestId), apiId, bytes, computeMs, policy.billingCycle(), memory, key))),
                 deadline);
         ClusterUnavailable.await(idempotency.setAsync(key, Decision.unlimited(System.currentTimeMillis())), deadline);
         return counted;
@@ -305,7 +307,7 @@ public final class DecisionService implements AutoCloseable {
         if (open) {
             owed.add(call.userId(), new UserProcessor(request.forced(), UserProcessor.ACQUIRE, memory), ticket);
         } else {
-            owed.add(call.userId(), new UserProcessor(request, UserProcessor.CANCEL, memory), ticket);
+            owed.add(call.userId(), new UserProcessor(request, UserProcessor.CANCEL, memory, answerKey(call)), ticket);
             if (global != null) {
                 releaseGlobal(call, globalLimits, global);
             }
@@ -315,6 +317,11 @@ public final class DecisionService implements AutoCloseable {
         }
         return new DecisionResult(Decision.failure(open ? Outcome.FAILURE_OPEN : Outcome.FAILURE_CLOSED, now),
                 policy.tier(), false);
+    }
+
+    /** Where the first answer to an acquire is kept, or null when the call has no request_id. */
+    private static IdempotencyKey answerKey(CallRequest call) {
+        return call.requestId() == null ? null : new IdempotencyKey("acquire", call.userId(), call.requestId());
     }
 
     private static UserRules.Acquire newAcquire(CallRequest call, UserPolicy policy, CallerSequence.Ticket ticket,

@@ -74,7 +74,7 @@ class FreezeFenceTest {
                     .isInstanceOf(RetryableHazelcastException.class);
             assertThatThrownBy(() -> new UserProcessor(call.forced(), UserProcessor.ACQUIRE, memory).process(entry))
                     .isInstanceOf(RetryableHazelcastException.class);
-            assertThatThrownBy(() -> new UsageProcessor(2, "api", 10, 1, BillingCycle.utcCalendarMonth(), memory)
+            assertThatThrownBy(() -> new UsageProcessor(2, "api", 10, 1, BillingCycle.utcCalendarMonth(), memory, null)
                     .process(entry)).isInstanceOf(RetryableHazelcastException.class);
             assertThatThrownBy(() -> ApiProcessor.release(call.limits(), 1, now)
                     .process(new AbstractMap.SimpleEntry<>("api", null))).isInstanceOf(RetryableHazelcastException.class);
