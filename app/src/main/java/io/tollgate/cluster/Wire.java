@@ -106,7 +106,6 @@ final class Wire {
         return Counters.of(map);
     }
 
-    /** A {@link LedgerBase} or null (not read). */
     /** A key of the first-answer records, or null. */
     static void writeAnswerKey(ObjectDataOutput out, IdempotencyKey k) throws IOException {
         out.writeBoolean(k != null);
@@ -121,6 +120,7 @@ final class Wire {
         return in.readBoolean() ? new IdempotencyKey(in.readString(), in.readString(), in.readString()) : null;
     }
 
+    /** A {@link LedgerBase} or null (not read). */
     static void writeLedgerBase(ObjectDataOutput out, LedgerBase b) throws IOException {
         out.writeByte(b == null ? 0 : b.known() ? 2 : 1);
         if (b != null && b.known()) {
