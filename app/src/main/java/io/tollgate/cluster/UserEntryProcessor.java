@@ -35,9 +35,10 @@ abstract class UserEntryProcessor<R>
     /**
      * Keeps {@code answer} as the first answer to {@code key}, written by the owner as it applies the operation. The
      * caller writes it too once it has the answer, but a caller that dies in between would leave none, and once the
-     * entry has forgotten the operation id ({@code tollgate.idempotency.op-memory}) a retry would count again. The
-     * record lives in this same partition ({@link IdempotencyKey}), so the write is queued behind this processor on
-     * this partition's thread: it needs no other member, and a caller's later write (the exact answer) lands after it.
+     * entry has forgotten the operation id ({@code tollgate.idempotency.op-memory}) a retry would count again; the
+     * caller's write in turn covers an owner that dies before this one runs. The record lives in this same partition
+     * ({@link IdempotencyKey}), so the write is queued behind this processor on this partition's thread: it needs no
+     * other member, and the caller's later write (the exact answer) lands after it.
      */
     protected final void keepAnswer(IdempotencyKey key, Decision answer) {
         if (key != null && answers != null) {

@@ -156,10 +156,9 @@ public final class DecisionService implements AutoCloseable {
                 }
                 // From here the call is decided: nothing below may turn it into a failure-policy answer.
                 result = new DecisionResult(tighter(decision, global), policy.tier(), false);
-                if (global != null) {
-                    // The owner kept the user's decision as the first answer; with the API's window it may differ.
-                    remember(idemKey, result.decision());
-                }
+                // The owner kept the user's decision as the first answer already; this caller writes the exact
+                // answer too (the API's window may be tighter), and covers an owner that died before its write ran.
+                remember(idemKey, result.decision());
             }
         } catch (ClusterUnavailable e) {
             result = failurePolicy(call, policy, request, ticket, global, globalLimits, e);
