@@ -95,6 +95,9 @@ public final class UserProcessor extends UserEntryProcessor<Decision> {
         }
         if (decides && isAnswer(step.decision())) {
             keepAnswer(answerKey, step.decision());
+        } else if (mode == ACQUIRE && request.force() && step.applied()) {
+            // Owed for a call the failure policy admitted: that answer was failure_open, and it is what a retry gets.
+            keepAnswer(answerKey, Decision.failure(Outcome.FAILURE_OPEN, now));
         } else if (mode == CANCEL && step.applied()) {
             dropAnswer(answerKey); // taken back (or never to be applied): a retry must be decided anew
         }

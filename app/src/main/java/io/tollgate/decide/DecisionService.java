@@ -304,7 +304,8 @@ public final class DecisionService implements AutoCloseable {
             request = newAcquire(call, policy, ticket, now);
         }
         if (open) {
-            owed.add(call.userId(), new UserProcessor(request.forced(), UserProcessor.ACQUIRE, memory), ticket);
+            owed.add(call.userId(), new UserProcessor(request.forced(), UserProcessor.ACQUIRE, memory, answerKey(call)),
+                    ticket);
         } else {
             owed.add(call.userId(), new UserProcessor(request, UserProcessor.CANCEL, memory, answerKey(call)), ticket);
             if (global != null) {

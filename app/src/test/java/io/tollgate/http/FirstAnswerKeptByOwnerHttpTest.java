@@ -89,4 +89,26 @@ class FirstAnswerKeptByOwnerHttpTest {
         assertThat(retry.status()).as("%s", retry).isEqualTo(200);
         assertThat(retry.field("recorded").asBoolean()).as("the report was kept by the owner").isFalse();
     }
+
+    @Test
+    void anAcquireOwedForAFailOpenAnswerKeepsThatAnswer() throws Exception {
+        String user = "orphan-open";
+        assertThat(SIDECAR.acquire(user, "search").status()).isEqualTo(200);
+        IMap<String, UserState> users = SIDECAR.tollgate().hazelcast().getMap(ClusterMember.USERS);
+        UserPolicy policy = UserPolicy.defaults(user);
+        UserRules.Acquire acquire = new UserRules.Acquire(OperationId.hashed(4545), 0, "search", 1,
+                policy.limitsFor("search"), policy.quota(), policy.billingCycle(), false, Long.MAX_VALUE);
+        IdempotencyKey key = new IdempotencyKey("acquire", user, "orphan-ro");
+        // What a caller that answered failure_open owes once the cluster answers again: the acquire, forced.
+        users.submitToKey(user, new UserProcessor(acquire.forced(), UserProcessor.ACQUIRE,
+                new UserRules.Memory(1_000, 4096), key)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertThat(SIDECAR.used(user, "minute")).isEqualTo(2);
+        Thread.sleep(1_500); // past the entry's memory of the operation
+
+        Reply retry = SIDECAR.post("/api/rate-limits/acquire", Map.of("user_id", user, "api_id", "search",
+                "request_id", "orphan-ro"));
+        assertThat(retry.field("replayed").asBoolean()).as("%s", retry).isTrue();
+        assertThat(retry.textField("outcome")).isEqualTo("failure_open");
+        assertThat(SIDECAR.used(user, "minute")).as("counted once").isEqualTo(2);
+    }
 }
