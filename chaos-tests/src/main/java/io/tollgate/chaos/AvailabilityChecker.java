@@ -34,14 +34,23 @@ public final class AvailabilityChecker {
      * outages with {@link History#memberDown}).
      */
     public static Result check(History history, Duration decisionTimeout) {
-        List<AcquireAnswer> sent = history.answers(a -> LedgerChecker.wasSent(a) && !history.hitDownMember(a));
-        long limit = decisionTimeout.toNanos();
-        long inTime = sent.stream().filter(a -> (a.allowed() || a.denied()) && a.latencyNanos() <= limit).count();
+        List<AcquireAnswer> sent = history.answers(a -> counts(history, a));
+        long inTime = sent.stream().filter(a -> decidedInTime(a, decisionTimeout)).count();
         long failure = sent.stream().filter(a -> a.kind() == AnswerKind.FAILURE_CLOSED || a.kind() == AnswerKind.FAILURE_OPEN).count();
         long errors = sent.stream().filter(a -> a.kind() == AnswerKind.ERROR).count();
         double[] lat = sent.stream().mapToDouble(AcquireAnswer::latencyMillis).sorted().toArray();
         return new Result(sent.size(), inTime, failure, errors, percentile(lat, 0.50), percentile(lat, 0.99),
                 lat.length == 0 ? 0 : lat[lat.length - 1]);
+    }
+
+    /** Whether the answer counts for availability: it was sent, and not lost with the member the client talked to. */
+    static boolean counts(History history, AcquireAnswer a) {
+        return LedgerChecker.wasSent(a) && !history.hitDownMember(a);
+    }
+
+    /** A real decision (allowed or denied) within the decision timeout, as the client measured it. */
+    static boolean decidedInTime(AcquireAnswer a, Duration decisionTimeout) {
+        return (a.allowed() || a.denied()) && a.latencyNanos() <= decisionTimeout.toNanos();
     }
 
     private static double percentile(double[] sorted, double q) {

@@ -23,12 +23,17 @@ public final class ReportWriter {
 
     /**
      * Keeps a scenario's evidence next to the report: the whole history as CSV in {@code target/histories/<slug>.csv}
-     * (every answer, and the fault events), and its per-second timeline printed to the build log.
+     * (every answer, and the fault events), and its per-second timeline printed to the build log. A failed run's
+     * history is also kept as {@code <slug>-failed-<epoch seconds>.csv}: Surefire's rerun would overwrite the first.
      */
-    public static Path evidence(ChaosSettings settings, String scenario, History history) {
+    public static Path evidence(ChaosSettings settings, String scenario, History history, boolean passed) {
         String slug = scenario.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("(^-|-$)", "");
-        Path file = settings.report().getParent().resolve("histories").resolve(slug + ".csv");
+        Path dir = settings.report().getParent().resolve("histories");
+        Path file = dir.resolve(slug + ".csv");
         history.writeCsv(file);
+        if (!passed) {
+            history.writeCsv(dir.resolve(slug + "-failed-" + Instant.now().getEpochSecond() + ".csv"));
+        }
         System.out.println("CHAOS timeline of " + scenario + " (history: " + file + ")\n" + history.timeline());
         return file;
     }

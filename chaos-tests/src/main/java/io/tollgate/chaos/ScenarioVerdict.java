@@ -116,7 +116,7 @@ public final class ScenarioVerdict {
                 h.count(AnswerKind.ERROR) + h.count(AnswerKind.FAILURE_CLOSED) + h.count(AnswerKind.FAILURE_OPEN),
                 overAdmission, ledger == null ? null : ledger.difference(), recovery, failed.isEmpty(),
                 String.join("; ", all));
-        ReportWriter.evidence(cluster.settings(), scenario, h);
+        ReportWriter.evidence(cluster.settings(), scenario, h, failed.isEmpty());
         ReportWriter.append(cluster.settings(), row);
         if (!failed.isEmpty()) {
             throw new AssertionError(scenario + " failed: " + failed + "\n" + h.summary() + "\n" + row.markdownRow());

@@ -128,6 +128,26 @@ class HarnessSelfTest {
     }
 
     @Test
+    void killBlameCountsEachMissInThePhaseItWasSentIn() {
+        long ms = 1_000_000L;
+        History h = new History();
+        KillBlame blame = new KillBlame();
+        blame.killed(2, true, java.util.Set.of("victims"), 1_000 * ms);
+        h.record(answer("victims", 900 * ms, 905 * ms, AnswerKind.ALLOWED)); // before the kill, in time
+        h.record(answer("victims", 1_010 * ms, 1_211 * ms, AnswerKind.FAILURE_CLOSED)); // down, its user
+        h.record(answer("victims", 1_020 * ms, 1_250 * ms, AnswerKind.ALLOWED)); // down, its user, too late
+        h.record(answer("other", 1_030 * ms, 1_040 * ms, AnswerKind.DENIED)); // down, decided in time
+        h.record(answer("other", 1_040 * ms, 1_241 * ms, AnswerKind.FAILURE_OPEN)); // down, another user
+        blame.restarting(2_000 * ms);
+        h.record(answer("other", 2_500 * ms, 2_701 * ms, AnswerKind.FAILURE_CLOSED)); // restarting
+        blame.restarted(3_000 * ms);
+        h.record(answer("other", 3_100 * ms, 3_400 * ms, AnswerKind.ALLOWED)); // after, too late
+        assertThat(blame.summary(h, Duration.ofMillis(200))).isEqualTo("kill of member 2 (the master, owner of 1 users): "
+                + "missed 2 of its users' calls and 1 others' while down, 1 while it restarted, 1 after "
+                + "(failure policy 3 of these 5)");
+    }
+
+    @Test
     void reportWriterWritesHeaderOnceAndOneRowPerScenario(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
         Path report = dir.resolve("r.md");
         ScenarioResult row = new ScenarioResult("kill one", "200/s", "kill -9 x1", 10, 5, 0, "0", 0L,

@@ -76,7 +76,7 @@ class LedgerUnderKillTest {
         LimitChecker.Result freeLimits = LimitChecker.check(history, run.freeUsers(), Duration.ofMinutes(1), 10);
         AvailabilityChecker.Result availability = AvailabilityChecker.check(history, cluster.options().decisionTimeout());
         boolean pass = ledger.exact() && freeLimits.withinLimit();
-        ReportWriter.evidence(SETTINGS, "ledger exactness, kill -9 one of three", history);
+        ReportWriter.evidence(SETTINGS, "ledger exactness, kill -9 one of three", history, pass);
         ReportWriter.append(SETTINGS, new ScenarioResult("ledger exactness, kill -9 one of three", run.load(),
                 "kill -9 member " + victim + " at " + duration.dividedBy(3).toSeconds() + " s",
                 history.count(AnswerKind.ALLOWED), history.count(AnswerKind.DENIED),
