@@ -45,6 +45,12 @@ public final class UserRules {
 
     public static Step acquire(UserState state, Acquire r, long now, Memory memory) {
         byte seen = state.recent().stateOf(r.opId());
+        if (seen == RecentOps.APPLIED && !r.force() && now > r.notAfter()) {
+            // A replay nobody waits for: Hazelcast re-ran an invocation whose caller has given up (its owner died
+            // after applying it) and answered by the failure policy. Confirming it would make that caller's owed
+            // cancel a no-op and bill a call it refused (seen in the kill scenario, issue 5).
+            return new Step(Decision.failure(Outcome.FAILURE_CLOSED, now), state, false, true);
+        }
         if (seen == RecentOps.APPLIED || seen == RecentOps.CONFIRMED) {
             // A replay tells a caller "allowed": from now on the operation can no longer be cancelled.
             Decision d = check(state, r.withCost(0), now).decision().withOutcome(Outcome.ALLOWED);

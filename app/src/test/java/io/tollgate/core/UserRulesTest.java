@@ -67,6 +67,23 @@ class UserRulesTest {
     }
 
     @Test
+    void aReplayReachingTheOwnerAfterItsCallersDeadlineLeavesTheCallCancellable() {
+        // Applied before the deadline T0 + 100; the reply was lost with the owner, and Hazelcast's retry of the same
+        // invocation reached the promoted backup at T0 + 300, after the caller had answered by the failure policy.
+        UserRules.Step applied = UserRules.acquire(fresh(), acquire(1, T0 + 100), T0 + 50, MEMORY);
+        UserRules.Step lateReplay = UserRules.acquire(applied.state(), acquire(1, T0 + 100), T0 + 300, MEMORY);
+        assertThat(lateReplay.decision().outcome()).isEqualTo(Outcome.FAILURE_CLOSED);
+        UserRules.Step owedCancel = UserRules.cancel(lateReplay.state(), acquire(1, T0 + 100), T0 + 400, MEMORY);
+        assertThat(owedCancel.state().usage().used().requests()).as("the call its caller refused is not billed").isZero();
+
+        // A retry of the same request_id by a caller still waiting is the one that gets the replay, and keeps it.
+        UserRules.Step retry = UserRules.acquire(lateReplay.state(), acquire(1, T0 + 500), T0 + 300, MEMORY);
+        assertThat(retry.decision().allowed()).isTrue();
+        UserRules.Step cancelAfterRetry = UserRules.cancel(retry.state(), acquire(1, T0 + 100), T0 + 400, MEMORY);
+        assertThat(cancelAfterRetry.state().usage().used().requests()).isEqualTo(1);
+    }
+
+    @Test
     void aCancelDoesNotTakeBackAnApplyThatCameAfterTheCancelledCallersDeadline() {
         // The original call timed out unapplied (deadline T0); its retry applied at T0 + 50 and was told "allowed".
         UserRules.Step retry = UserRules.acquire(fresh(), acquire(1, T0 + 100), T0 + 50, MEMORY);
