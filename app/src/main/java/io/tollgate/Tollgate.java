@@ -10,10 +10,12 @@ import io.tollgate.cluster.ClusterMember;
 import io.tollgate.cluster.ClusterUnavailable;
 import io.tollgate.config.Settings;
 import io.tollgate.db.Database;
+import io.tollgate.decide.DecisionListener;
 import io.tollgate.decide.DecisionService;
 import io.tollgate.http.AdminService;
 import io.tollgate.http.BadRequest;
 import io.tollgate.http.HealthService;
+import io.tollgate.http.HttpWarmUp;
 import io.tollgate.http.Json;
 import io.tollgate.http.RateLimitService;
 import io.tollgate.http.UsageService;
@@ -34,6 +36,10 @@ import java.util.logging.Logger;
 /** The composition root: one sidecar (database, cluster member, decision path, HTTP server). */
 public final class Tollgate implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Tollgate.class.getName());
+    private static final java.time.Duration TAKE_DATA_WITHIN = java.time.Duration.ofSeconds(60);
+    private static final java.time.Duration MIGRATIONS_WITHIN = java.time.Duration.ofSeconds(10);
+    private static final int WARM_UP_CALLS = 300;
+    private static final java.time.Duration WARM_UP_BUDGET = java.time.Duration.ofSeconds(3);
 
     private final Settings settings;
     private final Database database;
@@ -61,13 +67,25 @@ public final class Tollgate implements AutoCloseable {
         LedgerRepository ledger = new LedgerRepository(database.jdbi(), settings.closedPeriodGrace().toMillis(),
                 database.concurrentReaders());
         HazelcastInstance hz = ClusterMember.start(settings);
+        // Joined as a lite member. Where the others already make a majority, this member warms up before it takes
+        // any partition; otherwise nothing can be counted until it holds data, so it takes it at once.
+        boolean warmUpFirst = ClusterMember.othersHoldAMajority(hz, settings);
+        if (!warmUpFirst) {
+            ClusterMember.takeData(hz, TAKE_DATA_WITHIN);
+        }
         ClusterMember.awaitWritesAccepted(hz, settings, java.time.Duration.ofSeconds(10));
         PolicyStore policies = new PolicyStore(policyRepository, database.readBackOff(), hz);
         Observability observability = new Observability(config, settings, hz, database);
+        // Decisions reach metrics and live events only once the sidecar serves: the warm-up's are nobody's.
+        java.util.concurrent.atomic.AtomicBoolean serving = new java.util.concurrent.atomic.AtomicBoolean();
+        DecisionListener metrics = observability.decisionListener();
         DecisionService decisions = new DecisionService(hz, policies, new LedgerBases(ledger, database.readBackOff()), settings,
-                observability.decisionListener());
+                (kind, call, result, nanos) -> {
+                    if (serving.get()) {
+                        metrics.decided(kind, call, result, nanos);
+                    }
+                });
         observability.attach(decisions);
-        decisions.warmUp();
         LedgerFlusher flusher = new LedgerFlusher(hz, ledger, settings.flushInterval(), settings.opMemoryHorizon().toMillis());
         observability.ledgerStatus(new LedgerStatus() {
             @Override
@@ -92,8 +110,9 @@ public final class Tollgate implements AutoCloseable {
         });
         HealthService health = new HealthService(hz, database, settings,
                 () -> Map.of("owed_operations", decisions.owedOperations(), "ledger", flusher.status().toJson()));
+        RateLimitService rateLimits = new RateLimitService(decisions, policies, settings.maxBodyBytes());
         HttpRouting.Builder routing = HttpRouting.builder()
-                .register("/api/rate-limits", new RateLimitService(decisions, policies, settings.maxBodyBytes()))
+                .register("/api/rate-limits", rateLimits)
                 .register("/api/usage", new UsageService(decisions, settings.maxBodyBytes()))
                 .register("/api/quotas", new QuotaService(decisions, policies, ledger))
                 .register("/admin/ledger", new LedgerAdminService(hz, ledger, flusher, policies, settings.adminToken(),
@@ -112,7 +131,20 @@ public final class Tollgate implements AutoCloseable {
         WebServerConfig.Builder serverConfig = WebServer.builder().config(config.get("server"))
                 .directHandlers(Json.directHandlers());
         observability.install(routing, serverConfig);
-        WebServer server = serverConfig.routing(routing).build().start();
+        WebServer built = serverConfig.routing(routing).build();
+        if (warmUpFirst) {
+            // Only a member joining a working cluster: the first members of a cluster could not decide these yet.
+            int calls = HttpWarmUp.run(rateLimits, WARM_UP_CALLS, WARM_UP_BUDGET);
+            LOG.info("warmed up with " + calls + " checks over HTTP before taking partitions");
+            ClusterMember.takeData(hz, TAKE_DATA_WITHIN);
+            // Partitions move here now; callers elsewhere wait for each one that moves. Let that finish
+            // before this member's own callers come too.
+            ClusterMember.awaitMigrations(hz, MIGRATIONS_WITHIN);
+        }
+        // Entry processors on the partitions this member now owns run here: warm their code as well.
+        decisions.warmUp();
+        serving.set(true);
+        WebServer server = built.start();
         return new Tollgate(settings, database, hz, decisions, observability, flusher, server);
     }
 

@@ -120,12 +120,66 @@ public final class ClusterMember {
         return hz.getSplitBrainProtectionService().getSplitBrainProtection(MAJORITY).hasMinimumSize();
     }
 
+    /**
+     * Joins the cluster as a lite member: one that owns no partitions until {@link #takeData} makes it a data
+     * member. A sidecar restarted under load used to own partitions from its join on, while its JVM was still
+     * loading classes and warming up for seconds, and calls on the partitions that moved to it missed the
+     * decision timeout (issue 5); joined lite, it warms up first.
+     */
     public static HazelcastInstance start(Settings settings) {
         FreezeFence.start(settings.clusterHeartbeatTimeout());
         HeapAfterGc.listen();
         useAPooledAsyncExecutor();
         Config config = config(settings);
+        config.setLiteMember(true);
         return HazelcastInstanceFactory.newHazelcastInstance(config, config.getInstanceName(),
                 new AdmissionNodeContext(MemberAdmission.of(settings.clusterMembers())));
+    }
+
+    /**
+     * True when the data members this member sees are a majority of the configured list, so the cluster accepts
+     * writes without this member's data. Split-brain protection counts data members only: a lite member does not
+     * make a majority, and a cluster short of one must get this member's data before anything can be counted.
+     */
+    public static boolean othersHoldAMajority(HazelcastInstance hz, Settings settings) {
+        long data = hz.getCluster().getMembers().stream().filter(m -> !m.isLiteMember()).count();
+        return data >= majorityOf(settings.clusterMembers().size());
+    }
+
+    /**
+     * Makes this lite member a data member: the master moves partitions to it from then on. Hazelcast refuses
+     * while the member list is changing (a join or a mastership claim in progress); this retries until
+     * {@code max} has passed.
+     */
+    public static void takeData(HazelcastInstance hz, java.time.Duration max) {
+        long deadline = System.nanoTime() + max.toNanos();
+        while (hz.getCluster().getLocalMember().isLiteMember()) {
+            try {
+                hz.getCluster().promoteLocalLiteMember();
+            } catch (IllegalStateException e) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("could not become a data member within " + max, e);
+                }
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while becoming a data member", e);
+                }
+            }
+        }
+    }
+
+    /** Waits (at most {@code max}) until no partition is migrating and every backup is in sync. */
+    public static void awaitMigrations(HazelcastInstance hz, java.time.Duration max) {
+        long deadline = System.nanoTime() + max.toNanos();
+        while (!hz.getPartitionService().isClusterSafe() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 }
