@@ -49,11 +49,16 @@ public final class KillBlame {
     }
 
     /**
-     * One part per kill, e.g. "kill of member 0 (the master, owner of 7 users): missed 4 of its users' calls and
-     * 0 others' while down, 1 while it restarted, 2 after (failure policy 5 of these 7)".
+     * The misses before the first kill, then one part per kill, e.g. "kill of member 0 (the master, owner of 7
+     * users): missed 4 of its users' calls and 0 others' while down, 1 while it restarted, 2 after (failure policy 5
+     * of these 7)".
      */
     public String summary(History history, Duration decisionTimeout) {
         List<String> parts = new ArrayList<>();
+        if (!kills.isEmpty()) {
+            parts.add("missed " + misses(history, decisionTimeout, Long.MIN_VALUE, kills.get(0).killNanos()).size()
+                    + " before the first kill");
+        }
         for (int i = 0; i < kills.size(); i++) {
             Kill k = kills.get(i);
             long restart = at(restartStarts, i);

@@ -134,6 +134,7 @@ class HarnessSelfTest {
         KillBlame blame = new KillBlame();
         blame.killed(2, true, java.util.Set.of("victims"), 1_000 * ms);
         h.record(answer("victims", 900 * ms, 905 * ms, AnswerKind.ALLOWED)); // before the kill, in time
+        h.record(answer("other", 950 * ms, 1_151 * ms, AnswerKind.FAILURE_CLOSED)); // before the kill, missed
         h.record(answer("victims", 1_010 * ms, 1_211 * ms, AnswerKind.FAILURE_CLOSED)); // down, its user
         h.record(answer("victims", 1_020 * ms, 1_250 * ms, AnswerKind.ALLOWED)); // down, its user, too late
         h.record(answer("other", 1_030 * ms, 1_040 * ms, AnswerKind.DENIED)); // down, decided in time
@@ -142,7 +143,8 @@ class HarnessSelfTest {
         h.record(answer("other", 2_500 * ms, 2_701 * ms, AnswerKind.FAILURE_CLOSED)); // restarting
         blame.restarted(3_000 * ms);
         h.record(answer("other", 3_100 * ms, 3_400 * ms, AnswerKind.ALLOWED)); // after, too late
-        assertThat(blame.summary(h, Duration.ofMillis(200))).isEqualTo("kill of member 2 (the master, owner of 1 users): "
+        assertThat(blame.summary(h, Duration.ofMillis(200))).isEqualTo("missed 1 before the first kill; "
+                + "kill of member 2 (the master, owner of 1 users): "
                 + "missed 2 of its users' calls and 1 others' while down, 1 while it restarted, 1 after "
                 + "(failure policy 3 of these 5)");
     }
