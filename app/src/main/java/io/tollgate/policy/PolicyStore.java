@@ -24,7 +24,8 @@ import io.tollgate.db.ReadBackOff;
  * <p>Decisions look policies up with a deadline: when the cluster does not answer by then (the entry's owner
  * died a moment ago or is frozen), the look-up answers the last policy this member read for that key
  * ({@link LastSeen}, up to {@value #LAST_SEEN_CAPACITY} users), or null when it never read one. A policy
- * read here less than a second ago is answered from there without asking the cluster at all.
+ * read here less than a second ago is answered from there without asking the cluster at all, and so is one a
+ * look-up fell back to less than a second ago.
  */
 public final class PolicyStore {
     static final int LAST_SEEN_CAPACITY = 100_000;
@@ -95,7 +96,14 @@ public final class PolicyStore {
         try {
             cached = ClusterUnavailable.await(cache.getAsync(key), deadlineNanos);
         } catch (ClusterUnavailable e) {
-            return lastSeen.get(key);
+            V last = lastSeen.get(key);
+            if (last != null) {
+                // Asked again only after the window: while an owner is dead, each member waits for it once per
+                // window and key, not on every call. Every call on every member shares one API's policy, so a
+                // master's kill used to add this wait to all of them until its partitions were promoted.
+                lastSeen.remember(key, last);
+            }
+            return last;
         }
         if (cached != null) {
             lastSeen.remember(key, cached);

@@ -62,10 +62,15 @@ class BusyPolicyOwnerHttpTest {
 
         CompletableFuture<Object> busy = occupy(hz.getMap(ClusterMember.API_POLICIES), api);
         ApiPolicy fallback = policies.api(api, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100));
+        long started = System.nanoTime();
+        ApiPolicy again = policies.api(api, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(800));
+        long againMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
         String never = neverReadInPartitionOf(hz, api);
         ApiPolicy unknown = policies.api(never, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100));
         assertThat(busy).isNotDone();
         assertThat(fallback).as("the last policy read").isEqualTo(read);
+        assertThat(again).isEqualTo(read);
+        assertThat(againMillis).as("the next look-up within a second does not wait for the owner again").isLessThan(400);
         assertThat(unknown).as("an API this member never read").isNull();
         busy.get(10, TimeUnit.SECONDS);
         assertThat(policies.api(never, System.nanoTime() + TimeUnit.SECONDS.toNanos(5))).as("once the owner answers")
