@@ -100,16 +100,7 @@ public final class ClusterMember {
      */
     public static void awaitWritesAccepted(HazelcastInstance hz, Settings settings, java.time.Duration max) {
         int majority = majorityOf(settings.clusterMembers().size());
-        long deadline = System.nanoTime() + max.toNanos();
-        while (hz.getCluster().getMembers().size() >= majority && !writesAccepted(hz, settings)
-                && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
+        pollUntil(() -> hz.getCluster().getMembers().size() < majority || writesAccepted(hz, settings), max, 20);
     }
 
     /** True when the split-brain protection of the counter maps currently lets writes through. */
@@ -172,10 +163,15 @@ public final class ClusterMember {
 
     /** Waits (at most {@code max}) until no partition is migrating and every backup is in sync. */
     public static void awaitMigrations(HazelcastInstance hz, java.time.Duration max) {
+        pollUntil(() -> hz.getPartitionService().isClusterSafe(), max, 50);
+    }
+
+    /** Asks {@code done} every {@code pauseMillis} until it holds or {@code max} has passed. */
+    private static void pollUntil(java.util.function.BooleanSupplier done, java.time.Duration max, long pauseMillis) {
         long deadline = System.nanoTime() + max.toNanos();
-        while (!hz.getPartitionService().isClusterSafe() && System.nanoTime() < deadline) {
+        while (!done.getAsBoolean() && System.nanoTime() < deadline) {
             try {
-                Thread.sleep(50);
+                Thread.sleep(pauseMillis);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
