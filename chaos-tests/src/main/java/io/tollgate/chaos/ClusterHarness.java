@@ -125,7 +125,7 @@ public final class ClusterHarness implements AutoCloseable {
         for (MemberProcess m : members) {
             Await.value(m.name() + " to decide within the timeout after warm-up", Duration.ofSeconds(30),
                     () -> m.client().acquire(AcquireRequest.of("warmup-" + options.clusterName + "-final", "warmup")),
-                    a -> (a.allowed() || a.denied()) && a.latencyNanos() < options.decisionTimeout.toNanos());
+                    a -> AvailabilityChecker.decidedInTime(a, options.decisionTimeout));
         }
         if (coldAnswers > 0) {
             System.out.println("CHAOS cluster " + options.clusterName + ": " + coldAnswers
