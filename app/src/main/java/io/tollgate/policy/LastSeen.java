@@ -2,13 +2,15 @@ package io.tollgate.policy;
 
 import java.util.Iterator;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The last policy this member read for each key, with when it was read, up to a bound. Two uses: a policy read
  * less than a second ago is answered from here (the near cache's own bound; Hazelcast's getAsync would copy a
  * near-cached value through its serialized form on every call), and when the cluster cannot answer a look-up in
  * time (its owner just died or is frozen) the last one read is answered, however old. Admin changes reach it
- * through {@link #forget}, on every member, as they reach the near caches.
+ * through {@link #forget}, on every member, as they reach the near caches; a read that began before a forget is
+ * not remembered after it ({@link #rememberUnlessForgotten}).
  */
 final class LastSeen<V> {
     private record Seen<V>(V value, long atNanos) {
@@ -16,19 +18,37 @@ final class LastSeen<V> {
 
     private final int capacity;
     private final ConcurrentHashMap<String, Seen<V>> values = new ConcurrentHashMap<>();
+    /** Counts forgets: a read that saw another count than the current one may have read what was forgotten. */
+    private final AtomicLong forgets = new AtomicLong();
 
     LastSeen(int capacity) {
         this.capacity = capacity;
     }
 
-    void remember(String key, V value) {
+    /** To pass to {@link #rememberUnlessForgotten}, taken before the read. */
+    long generation() {
+        return forgets.get();
+    }
+
+    /** Remembers a value read since {@code generation}, unless something was forgotten since then. */
+    void rememberUnlessForgotten(String key, V value, long generation) {
+        Seen<V> seen = remember(key, value);
+        // After the put: a forget that came before it is seen here, one that comes after it removes the value itself.
+        if (forgets.get() != generation) {
+            values.remove(key, seen);
+        }
+    }
+
+    private Seen<V> remember(String key, V value) {
         if (values.size() >= capacity && !values.containsKey(key)) {
             Iterator<String> any = values.keySet().iterator();
             if (any.hasNext()) {
                 values.remove(any.next());
             }
         }
-        values.put(key, new Seen<>(value, System.nanoTime()));
+        Seen<V> seen = new Seen<>(value, System.nanoTime());
+        values.put(key, seen);
+        return seen;
     }
 
     /** The last value read, or null. */
@@ -45,6 +65,7 @@ final class LastSeen<V> {
 
     /** Forgets one key, or all of them for "". */
     void forget(String key) {
+        forgets.incrementAndGet();
         if (key.isEmpty()) {
             values.clear();
         } else {

@@ -21,11 +21,11 @@ import io.tollgate.db.ReadBackOff;
  * When PostgreSQL cannot be read on a miss, the user gets the defaults (FREE) for that call, at once
  * for 5 s after a failed read ({@link ReadBackOff}).
  *
- * <p>Decisions look policies up with a deadline: when the cluster does not answer by then (the entry's owner
- * died a moment ago or is frozen), the look-up answers the last policy this member read for that key
- * ({@link LastSeen}, up to {@value #LAST_SEEN_CAPACITY} users), or null when it never read one. A policy
- * read here less than a second ago is answered from there without asking the cluster at all, and so is one a
- * look-up fell back to less than a second ago.
+ * <p>Decisions answer the last policy this member read for a key ({@link LastSeen}, up to
+ * {@value #LAST_SEEN_CAPACITY} users): as it is when read less than a second ago, and otherwise while it is read
+ * again in the background, so a decision never waits for a policy it has read before (its owner may have died a
+ * moment ago or be frozen). An admin change makes every member forget its last read at once. A policy never read
+ * here is looked up with the decision's deadline: null when the cluster does not answer by then.
  */
 public final class PolicyStore {
     static final int LAST_SEEN_CAPACITY = 100_000;
@@ -82,9 +82,10 @@ public final class PolicyStore {
     }
 
     /**
-     * The cluster's cached policy, or the last one read here when the cluster does not answer in time (null if
-     * none), or PostgreSQL's on a cache miss, or {@code unreadable} (for this call only, not cached) when
-     * PostgreSQL cannot be read either.
+     * The last policy read here while it is less than a second old. Older, it is answered still and read again in
+     * the background ({@link #refresh}). Never read here: the cluster's cached policy, or PostgreSQL's on a cache
+     * miss, or {@code unreadable} (for this call only, not cached) when PostgreSQL cannot be read either; or null
+     * when the cluster does not answer by {@code deadlineNanos}.
      */
     private <V> V lookUp(IMap<String, V> cache, LastSeen<V> lastSeen, String key, long deadlineNanos, String what,
                          java.util.function.Supplier<V> load, java.util.function.Supplier<V> unreadable) {
@@ -92,21 +93,24 @@ public final class PolicyStore {
         if (recent != null) {
             return recent;
         }
+        long generation = lastSeen.generation();
+        V last = lastSeen.get(key);
+        if (last != null) {
+            // Not waited for: the entry's owner may have died a moment ago, and every call of a user (or, for an
+            // API's policy, every call on every member) would wait for it until its backup is promoted. Counted
+            // as read now, so one refresh per second and key.
+            lastSeen.rememberUnlessForgotten(key, last, generation);
+            refresh(cache, lastSeen, key, generation);
+            return last;
+        }
         V cached;
         try {
             cached = ClusterUnavailable.await(cache.getAsync(key), deadlineNanos);
         } catch (ClusterUnavailable e) {
-            V last = lastSeen.get(key);
-            if (last != null) {
-                // Asked again only after the window: while an owner is dead, each member waits for it once per
-                // window and key, not on every call. Every call on every member shares one API's policy, so a
-                // master's kill used to add this wait to all of them until its partitions were promoted.
-                lastSeen.remember(key, last);
-            }
-            return last;
+            return null;
         }
         if (cached != null) {
-            lastSeen.remember(key, cached);
+            lastSeen.rememberUnlessForgotten(key, cached, generation);
             return cached;
         }
         V loaded = backOff.read(what, load, () -> null);
@@ -114,8 +118,23 @@ public final class PolicyStore {
             return unreadable.get();
         }
         cache.putIfAbsent(key, loaded);
-        lastSeen.remember(key, loaded);
+        lastSeen.rememberUnlessForgotten(key, loaded, generation);
         return loaded;
+    }
+
+    /**
+     * Reads the cluster's cached policy into {@link LastSeen} when its owner answers (Hazelcast retries it on the
+     * promoted backup if the owner died). Gone from the cluster's cache (its TTL passed): forgotten here, so the
+     * next look-up reads it the way a policy never read here is.
+     */
+    private static <V> void refresh(IMap<String, V> cache, LastSeen<V> lastSeen, String key, long generation) {
+        cache.getAsync(key).whenComplete((value, failure) -> {
+            if (value != null) {
+                lastSeen.rememberUnlessForgotten(key, value, generation);
+            } else if (failure == null) {
+                lastSeen.forget(key);
+            }
+        });
     }
 
     public UserPolicy setTier(String userId, Tier tier, double multiplier, int anchorDay, String zone) {
