@@ -135,7 +135,7 @@ public final class Tollgate implements AutoCloseable {
         if (warmUpFirst) {
             // Only a member joining a working cluster: the first members of a cluster could not decide these yet.
             int calls = HttpWarmUp.run(rateLimits, WARM_UP_CALLS, WARM_UP_BUDGET);
-            LOG.info("warmed up with " + calls + " checks over HTTP before taking partitions");
+            LOG.info("warmed up over HTTP before taking partitions: " + calls + " checks decided by an owner");
             ClusterMember.takeData(hz, TAKE_DATA_WITHIN);
             // Partitions move here now; callers elsewhere wait for each one that moves. Let that finish
             // before this member's own callers come too.

@@ -1,5 +1,6 @@
 package io.tollgate.http;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpService;
 
@@ -22,17 +23,21 @@ public final class HttpWarmUp {
     private static final Logger LOG = Logger.getLogger(HttpWarmUp.class.getName());
     static final String USER_PREFIX = "tollgate-warm-up-";
     private static final int USERS = 16;
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private HttpWarmUp() {
     }
 
-    /** Sends at most {@code maxCalls} checks, for at most {@code budget}; returns how many were answered 200. */
+    /**
+     * Sends at most {@code maxCalls} checks, for at most {@code budget}; returns how many an owner decided (not the
+     * failure policy).
+     */
     public static int run(HttpService rateLimits, int maxCalls, Duration budget) {
         // No discovered features: Helidon's default observe feature would count these calls in its metrics.
         WebServer server = WebServer.builder().host("127.0.0.1").port(0).featuresDiscoverServices(false)
                 .routing(r -> r.register("/api/rate-limits", rateLimits)).build().start();
         long deadline = System.nanoTime() + budget.toNanos();
-        int answered = 0;
+        int decided = 0;
         try {
             HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                     .connectTimeout(budget).build();
@@ -42,8 +47,9 @@ public final class HttpWarmUp {
                 HttpRequest request = HttpRequest.newBuilder(check).timeout(budget)
                         .header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString(body)).build();
-                if (client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    answered++;
+                HttpResponse<String> answer = client.send(request, HttpResponse.BodyHandlers.ofString());
+                if (answer.statusCode() == 200 && !JSON.readTree(answer.body()).path("outcome").asText().startsWith("failure_")) {
+                    decided++;
                 }
             }
         } catch (IOException e) {
@@ -53,6 +59,6 @@ public final class HttpWarmUp {
         } finally {
             server.stop();
         }
-        return answered;
+        return decided;
     }
 }
