@@ -53,11 +53,7 @@ public final class ValueSerializers {
             Wire.checkVersion(in, "api policy");
             return new ApiPolicy(in.readString(), readWindowMap(in));
         });
-        add(config, IdempotencyKey.class, 7318, (out, k) -> {
-            out.writeString(k.kind());
-            out.writeString(k.userId());
-            out.writeString(k.requestId());
-        }, in -> new IdempotencyKey(in.readString(), in.readString(), in.readString()));
+        add(config, IdempotencyKey.class, 7318, Wire::writeIdempotencyKey, Wire::readIdempotencyKey);
     }
 
     interface Writer<T> {

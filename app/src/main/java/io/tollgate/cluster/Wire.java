@@ -106,18 +106,27 @@ final class Wire {
         return Counters.of(map);
     }
 
+    /** A key of the first-answer records. */
+    static void writeIdempotencyKey(ObjectDataOutput out, IdempotencyKey k) throws IOException {
+        out.writeString(k.kind());
+        out.writeString(k.userId());
+        out.writeString(k.requestId());
+    }
+
+    static IdempotencyKey readIdempotencyKey(ObjectDataInput in) throws IOException {
+        return new IdempotencyKey(in.readString(), in.readString(), in.readString());
+    }
+
     /** A key of the first-answer records, or null. */
     static void writeAnswerKey(ObjectDataOutput out, IdempotencyKey k) throws IOException {
         out.writeBoolean(k != null);
         if (k != null) {
-            out.writeString(k.kind());
-            out.writeString(k.userId());
-            out.writeString(k.requestId());
+            writeIdempotencyKey(out, k);
         }
     }
 
     static IdempotencyKey readAnswerKey(ObjectDataInput in) throws IOException {
-        return in.readBoolean() ? new IdempotencyKey(in.readString(), in.readString(), in.readString()) : null;
+        return in.readBoolean() ? readIdempotencyKey(in) : null;
     }
 
     /** A {@link LedgerBase} or null (not read). */
