@@ -1,5 +1,6 @@
 package io.tollgate.bench;
 
+import io.tollgate.chaos.FreePorts;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -60,7 +61,7 @@ final class BaselineSystem implements SystemUnderTest {
         } else if (kind.equals("bucket4j")) {
             List<String> ports = new ArrayList<>();
             for (int i = 0; i < members; i++) {
-                ports.add(Integer.toString(FreePorts.next()));
+                ports.add(Integer.toString(FreePorts.take()));
             }
             String memberList = String.join(",", ports.stream().map(p -> "127.0.0.1:" + p).toList());
             for (String port : ports) {

@@ -2,6 +2,7 @@ package io.tollgate.bench;
 
 import com.hazelcast.core.HazelcastInstance;
 
+import io.tollgate.chaos.FreePorts;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -164,7 +165,7 @@ public final class BenchDriver {
         }
         HazelcastInstance member = null;
         try {
-            member = HazelcastMembers.start("bench-driver-bucket4j", FreePorts.next(),
+            member = HazelcastMembers.start("bench-driver-bucket4j", FreePorts.take(),
                     List.of("127.0.0.1"), Bucket4jLimiter::configure);
             Bucket4jLimiter limiter = new Bucket4jLimiter(member);
             for (int level : options.backendLevels()) {

@@ -1,5 +1,6 @@
 package io.tollgate.bench;
 
+import io.tollgate.chaos.FreePorts;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -18,7 +19,7 @@ final class RedisServer implements AutoCloseable {
     }
 
     static RedisServer start(Path logDir) throws Exception {
-        int port = FreePorts.next();
+        int port = FreePorts.take();
         ChildProcess p = ChildProcess.start("redis-" + port,
                 List.of("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
                         "--save", "", "--appendonly", "no", "--daemonize", "no"),

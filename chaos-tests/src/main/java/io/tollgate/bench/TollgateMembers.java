@@ -5,6 +5,7 @@ import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import io.helidon.config.ConfigSources;
+import io.tollgate.chaos.FreePorts;
 import io.tollgate.cluster.ClusterMember;
 import io.tollgate.config.Settings;
 import io.tollgate.core.UserState;
@@ -31,7 +32,7 @@ final class TollgateMembers implements AutoCloseable {
     static TollgateMembers start(int count) {
         List<Integer> ports = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            ports.add(FreePorts.next());
+            ports.add(FreePorts.take());
         }
         String memberList = String.join(",", ports.stream().map(p -> "127.0.0.1:" + p).toList());
         String clusterName = "tollgate-bench-embedded-" + ProcessHandle.current().pid() + "-" + System.nanoTime();

@@ -1,5 +1,6 @@
 package io.tollgate.bench;
 
+import io.tollgate.chaos.FreePorts;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -71,7 +72,7 @@ final class TollgateSystem implements SystemUnderTest {
     @Override
     public List<InetSocketAddress> start() throws Exception {
         for (int i = 0; i < members; i++) {
-            clusterPorts.add(FreePorts.next());
+            clusterPorts.add(FreePorts.take());
         }
         String memberList = String.join(",", clusterPorts.stream().map(p -> "127.0.0.1:" + p).toList());
         clusterName = "tollgate-bench-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
@@ -82,7 +83,7 @@ final class TollgateSystem implements SystemUnderTest {
             Path dir = logDir.resolve(name() + "-postgres");
             Files.createDirectories(dir);
             postgres = io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder()
-                    .setDataDirectory(dir).setCleanDataDirectory(true).setPort(FreePorts.next()).start();
+                    .setDataDirectory(dir).setCleanDataDirectory(true).setPort(FreePorts.take()).start();
             dbUrl = postgres.getJdbcUrl("postgres", "postgres");
             dbUser = "postgres";
             dbPassword = "postgres";
@@ -90,7 +91,7 @@ final class TollgateSystem implements SystemUnderTest {
         for (int i = 0; i < members; i++) {
             Map<String, String> env = new HashMap<>();
             env.put("SERVER_HOST", "127.0.0.1");
-            env.put("SERVER_PORT", Integer.toString(FreePorts.next()));
+            env.put("SERVER_PORT", Integer.toString(FreePorts.take()));
             env.put("TOLLGATE_CLUSTER_NAME", clusterName);
             env.put("TOLLGATE_CLUSTER_PORT", Integer.toString(clusterPorts.get(i)));
             env.put("TOLLGATE_CLUSTER_MEMBERS", memberList);
