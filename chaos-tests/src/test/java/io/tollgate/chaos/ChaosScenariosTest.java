@@ -81,7 +81,7 @@ class ChaosScenariosTest {
             v.note(blame.summary(run.history(), cluster.options().decisionTimeout()));
             v.require("ledger difference 0", v.ledgerExact(Duration.ofSeconds(15)));
             v.require("over-admission <= 1% of the limit", v.limits() <= 0.01);
-            v.target(">= 99% decided within the timeout", v.availability().share() >= 0.99);
+            v.require(">= 99% decided within the timeout", v.availability().share() >= 0.99);
             v.require("whole again within 30 s after each kill", worst.compareTo(Duration.ofSeconds(30)) <= 0);
             v.reportAndAssert();
         }
