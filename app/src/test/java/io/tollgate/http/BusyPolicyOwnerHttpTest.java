@@ -55,8 +55,7 @@ class BusyPolicyOwnerHttpTest {
         HazelcastInstance hz = SIDECAR.tollgate().hazelcast();
         PolicyStore policies = newPolicyStore();
         String api = "busy-api-2";
-        assertThat(SIDECAR.admin("PUT", "/admin/apis/" + api + "/limits/minute", Map.of("limit", 7)).status()).isEqualTo(200);
-        ApiPolicy read = policies.api(api, System.nanoTime() + TimeUnit.SECONDS.toNanos(5));
+        ApiPolicy read = limitAndRead(policies, api);
         assertThat(read.limits()).hasSize(1);
         Thread.sleep(1_200); // older than a second: no longer answered as it is
 
@@ -84,8 +83,7 @@ class BusyPolicyOwnerHttpTest {
         HazelcastInstance hz = SIDECAR.tollgate().hazelcast();
         PolicyStore policies = newPolicyStore();
         String api = "refreshed-api";
-        assertThat(SIDECAR.admin("PUT", "/admin/apis/" + api + "/limits/minute", Map.of("limit", 7)).status()).isEqualTo(200);
-        ApiPolicy read = policies.api(api, System.nanoTime() + TimeUnit.SECONDS.toNanos(5));
+        ApiPolicy read = limitAndRead(policies, api);
         // A change whose message to forget did not reach this member (it can be lost while members come and go):
         // only the cluster's cache has it.
         ApiPolicy changed = new ApiPolicy(api, Map.of(io.tollgate.core.Window.MINUTE, 9L));
@@ -101,6 +99,13 @@ class BusyPolicyOwnerHttpTest {
             later = policies.api(api, System.nanoTime() + TimeUnit.SECONDS.toNanos(5));
         }
         assertThat(later).as("the cluster's policy, once read again").isEqualTo(changed);
+    }
+
+    /** Gives {@code api} a global limit of 7 a minute and reads its policy through {@code policies}. */
+    private static ApiPolicy limitAndRead(PolicyStore policies, String api) throws InterruptedException {
+        assertThat(SIDECAR.admin("PUT", "/admin/apis/" + api + "/limits/minute", Map.of("limit", 7)).status()).isEqualTo(200);
+        Thread.sleep(200); // the change's message to forget reaches this store asynchronously: not after the read
+        return policies.api(api, System.nanoTime() + TimeUnit.SECONDS.toNanos(5));
     }
 
     private static PolicyStore newPolicyStore() {
