@@ -7,8 +7,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The last policy this member read for each key, with when it was read, up to a bound. Two uses: a policy read
  * less than a second ago is answered from here (the near cache's own bound; Hazelcast's getAsync would copy a
- * near-cached value through its serialized form on every call), and when the cluster cannot answer a look-up in
- * time (its owner just died or is frozen) the last one read is answered, however old. Admin changes reach it
+ * near-cached value through its serialized form on every call), and an older one is answered too, however old,
+ * while it is read again in the background (its owner may have just died or be frozen). Admin changes reach it
  * through {@link #forget}, on every member, as they reach the near caches; a read that began before a forget is
  * not remembered after it ({@link #rememberUnlessForgotten}).
  */
