@@ -231,8 +231,8 @@ public final class DecisionService implements AutoCloseable {
     }
 
     /**
-     * Policy look-ups get half the decision timeout: past it they answer the last policy this member read
-     * (PolicyStore), so the rest is left for the entry processors on the users' own owners.
+     * A policy this member never read gets half the decision timeout (one read before is answered at once, see
+     * PolicyStore), so the rest is left for the entry processors on the users' own owners.
      */
     private long policyDeadline(long started) {
         return started + settings.decisionTimeout().toNanos() / 2;

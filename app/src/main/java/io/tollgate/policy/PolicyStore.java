@@ -56,8 +56,8 @@ public final class PolicyStore {
     }
 
     /**
-     * The user's policy; when the cluster does not answer by {@code deadlineNanos} ({@link System#nanoTime}),
-     * the last one this member read, or null if it never read one.
+     * The user's policy: the last one this member read, at once; never read here, the cluster's, or null when the
+     * cluster does not answer by {@code deadlineNanos} ({@link System#nanoTime}).
      */
     public UserPolicy user(String userId, long deadlineNanos) {
         return lookUp(users, lastUsers, userId, deadlineNanos, "policy of " + userId, () -> repository.loadUser(userId),
