@@ -40,6 +40,8 @@ public final class Tollgate implements AutoCloseable {
     private static final java.time.Duration MIGRATIONS_WITHIN = java.time.Duration.ofSeconds(10);
     private static final int WARM_UP_CALLS = 300;
     private static final java.time.Duration WARM_UP_BUDGET = java.time.Duration.ofSeconds(3);
+    /** Helidon's own stop waits at most about twice its grace period (0.5 s) for open connections. */
+    private static final java.time.Duration WEB_SERVER_STOP_WITHIN = java.time.Duration.ofSeconds(10);
 
     private final Settings settings;
     private final Database database;
@@ -174,7 +176,7 @@ public final class Tollgate implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop();
+        BoundedStop.run("web server stop", server::stop, WEB_SERVER_STOP_WITHIN);
         observability.close();
         decisions.close();
         try {
