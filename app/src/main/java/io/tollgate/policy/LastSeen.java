@@ -3,6 +3,7 @@ package io.tollgate.policy;
 import java.util.Iterator;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 
 /**
  * The last policy this member read for each key, with when it was read, up to a bound. Two uses: a policy read
@@ -17,12 +18,19 @@ final class LastSeen<V> {
     }
 
     private final int capacity;
+    private final BooleanSupplier room;
     private final ConcurrentHashMap<String, Seen<V>> values = new ConcurrentHashMap<>();
     /** Counts forgets: a read that saw another count than the current one may have read what was forgotten. */
     private final AtomicLong forgets = new AtomicLong();
 
     LastSeen(int capacity) {
+        this(capacity, () -> true);
+    }
+
+    /** {@code room}: whether a key not held yet may be added (values of held keys are always replaced). */
+    LastSeen(int capacity, BooleanSupplier room) {
         this.capacity = capacity;
+        this.room = room;
     }
 
     /** To pass to {@link #rememberUnlessForgotten}, taken before the read. */
@@ -34,19 +42,27 @@ final class LastSeen<V> {
     void rememberUnlessForgotten(String key, V value, long generation) {
         Seen<V> seen = remember(key, value);
         // After the put: a forget that came before it is seen here, one that comes after it removes the value itself.
-        if (forgets.get() != generation) {
+        if (seen != null && forgets.get() != generation) {
             values.remove(key, seen);
         }
     }
 
+    /** The value remembered, or null when the key is new and there is no room for it. */
     private Seen<V> remember(String key, V value) {
-        if (values.size() >= capacity && !values.containsKey(key)) {
-            Iterator<String> any = values.keySet().iterator();
-            if (any.hasNext()) {
-                values.remove(any.next());
-            }
-        }
         Seen<V> seen = new Seen<>(value, System.nanoTime());
+        if (values.replace(key, seen) != null) {
+            return seen;
+        }
+        if (!room.getAsBoolean()) {
+            return null;
+        }
+        // A loop, not one removal: threads adding at once would otherwise each remove the same first key and
+        // all add theirs (seen: 64,773 entries under a bound of 1,000 with 8 threads).
+        Iterator<String> any = values.keySet().iterator();
+        while (values.size() >= capacity && any.hasNext()) {
+            any.next();
+            any.remove();
+        }
         values.put(key, seen);
         return seen;
     }

@@ -5,6 +5,7 @@ import com.hazelcast.map.IMap;
 import com.hazelcast.topic.ITopic;
 import io.tollgate.cluster.ClusterMember;
 import io.tollgate.cluster.ClusterUnavailable;
+import io.tollgate.cluster.MemoryValve;
 import io.tollgate.core.ApiPolicy;
 import io.tollgate.core.Quota;
 import io.tollgate.core.Tier;
@@ -26,6 +27,11 @@ import io.tollgate.db.ReadBackOff;
  * again in the background, so a decision never waits for a policy it has read before (its owner may have died a
  * moment ago or be frozen). An admin change makes every member forget its last read at once. A policy never read
  * here is looked up with the decision's deadline: null when the cluster does not answer by then.
+ *
+ * <p>While this member's {@link MemoryValve} sheds never-seen users, a policy read for a key not held is neither
+ * remembered here nor put into the cluster cache: a flood of never-seen users is looked up before its owner sheds
+ * it, and those caches (up to 100,000 users each, and the cluster cache's backups) filled the heap after the valve
+ * had closed (a 10-minute hostile run with 256 MB heaps ran out of memory).
  */
 public final class PolicyStore {
     static final int LAST_SEEN_CAPACITY = 100_000;
@@ -38,10 +44,14 @@ public final class PolicyStore {
     private final IMap<String, ApiPolicy> apis;
     private final ITopic<String> changes;
     private final java.util.List<java.util.function.Consumer<String>> localListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
-    private final LastSeen<UserPolicy> lastUsers = new LastSeen<>(LAST_SEEN_CAPACITY);
-    private final LastSeen<ApiPolicy> lastApis = new LastSeen<>(LAST_SEEN_CAPACITY);
+    private final MemoryValve valve;
+    private final LastSeen<UserPolicy> lastUsers;
+    private final LastSeen<ApiPolicy> lastApis;
 
     public PolicyStore(PolicyRepository repository, ReadBackOff backOff, HazelcastInstance hz) {
+        this.valve = MemoryValve.of(hz);
+        this.lastUsers = new LastSeen<>(LAST_SEEN_CAPACITY, valve::admitsNewEntries);
+        this.lastApis = new LastSeen<>(LAST_SEEN_CAPACITY, valve::admitsNewEntries);
         this.repository = repository;
         this.backOff = backOff;
         this.changes = hz.getTopic(ClusterMember.POLICY_CHANGES);
@@ -117,7 +127,9 @@ public final class PolicyStore {
         if (loaded == null) {
             return unreadable.get();
         }
-        cache.putIfAbsent(key, loaded);
+        if (valve.admitsNewEntries()) {
+            cache.putIfAbsent(key, loaded);
+        }
         lastSeen.rememberUnlessForgotten(key, loaded, generation);
         return loaded;
     }

@@ -44,6 +44,8 @@ class MemoryValveHttpTest {
         assertThat(r.header("Retry-After")).contains("1");
         assertThat(r.textField("message")).contains("short of memory");
         assertThat(hz.getMap(ClusterMember.USERS).containsKey("shed-new")).as("no entry created").isFalse();
+        assertThat(hz.getMap(ClusterMember.USER_POLICIES).containsKey("shed-new"))
+                .as("its policy, read before the owner shed it, not cached").isFalse();
         assertThat(hz.getMap(ClusterMember.IDEMPOTENCY).containsKey(new IdempotencyKey("acquire", "shed-new", "r-1")))
                 .as("a shed answer is not the request's final answer").isFalse();
     }

@@ -25,6 +25,48 @@ class LastSeenTest {
     }
 
     @Test
+    void withoutRoomANewKeyIsNotRememberedButAHeldOneIsStillReplaced() {
+        java.util.concurrent.atomic.AtomicBoolean room = new java.util.concurrent.atomic.AtomicBoolean(true);
+        LastSeen<String> seen = new LastSeen<>(10, room::get);
+        seen.rememberUnlessForgotten("held", "h1", seen.generation());
+
+        room.set(false);
+        seen.rememberUnlessForgotten("new", "n1", seen.generation());
+        seen.rememberUnlessForgotten("held", "h2", seen.generation());
+
+        assertThat(seen.get("new")).isNull();
+        assertThat(seen.get("held")).isEqualTo("h2");
+        assertThat(seen.size()).isEqualTo(1);
+    }
+
+    @Test
+    void staysWithinItsBoundWhenManyThreadsRememberNewKeysAtOnce() throws Exception {
+        int capacity = 1_000;
+        int threads = 8;
+        LastSeen<String> seen = new LastSeen<>(capacity);
+        java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(threads);
+        java.util.List<Thread> writers = new java.util.ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int thread = t;
+            writers.add(Thread.ofPlatform().start(() -> {
+                try {
+                    start.await();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+                for (int i = 0; i < 50_000; i++) {
+                    seen.rememberUnlessForgotten(thread + "-" + i, "v", seen.generation());
+                }
+            }));
+        }
+        for (Thread writer : writers) {
+            writer.join();
+        }
+        // Each thread may have added its key between making room and putting it.
+        assertThat(seen.size()).isLessThanOrEqualTo(capacity + threads);
+    }
+
+    @Test
     void aValueIsFreshForTheGivenAgeAndKeptAfterwardsForWhenTheClusterCannotAnswer() throws InterruptedException {
         LastSeen<String> seen = new LastSeen<>(10);
         seen.rememberUnlessForgotten("a", "a1", seen.generation());
