@@ -30,10 +30,6 @@ final class LastSeen<V> {
     /** Counts forgets: a read that saw another count than the current one may have read what was forgotten. */
     private final AtomicLong forgets = new AtomicLong();
 
-    LastSeen(int capacity) {
-        this(capacity, () -> true);
-    }
-
     /** {@code room}: whether a key not held yet may be added (values of held keys are always replaced). */
     LastSeen(int capacity, BooleanSupplier room) {
         this.room = room;

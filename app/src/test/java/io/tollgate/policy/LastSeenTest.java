@@ -2,15 +2,23 @@ package io.tollgate.policy;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class LastSeenTest {
 
+    private static LastSeen<String> withRoom(int capacity) {
+        return new LastSeen<>(capacity, () -> true);
+    }
+
     @Test
     void keepsTheLastValueReadPerKeyUpToItsBound() {
-        LastSeen<String> seen = new LastSeen<>(3);
+        LastSeen<String> seen = withRoom(3);
         seen.rememberUnlessForgotten("a", "a1", seen.generation());
         seen.rememberUnlessForgotten("a", "a2", seen.generation());
         assertThat(seen.get("a")).isEqualTo("a2");
@@ -23,7 +31,7 @@ class LastSeenTest {
 
     @Test
     void aKeyReadOftenOutlastsAFloodOfKeysReadOnce() {
-        LastSeen<String> seen = new LastSeen<>(100);
+        LastSeen<String> seen = withRoom(100);
         for (int i = 0; i < 100; i++) {
             seen.rememberUnlessForgotten("served-" + i, "s", seen.generation());
         }
@@ -40,7 +48,7 @@ class LastSeenTest {
 
     @Test
     void aKnownKeyReplacesItsValueEvictingNothing() {
-        LastSeen<String> seen = new LastSeen<>(3);
+        LastSeen<String> seen = withRoom(3);
         seen.rememberUnlessForgotten("a", "a1", seen.generation());
         seen.rememberUnlessForgotten("b", "b1", seen.generation());
         seen.rememberUnlessForgotten("c", "c1", seen.generation());
@@ -53,7 +61,7 @@ class LastSeenTest {
 
     @Test
     void withoutRoomANewKeyIsNotRememberedButAHeldOneIsStillReplaced() {
-        java.util.concurrent.atomic.AtomicBoolean room = new java.util.concurrent.atomic.AtomicBoolean(true);
+        AtomicBoolean room = new AtomicBoolean(true);
         LastSeen<String> seen = new LastSeen<>(10, room::get);
         seen.rememberUnlessForgotten("held", "h1", seen.generation());
 
@@ -70,9 +78,9 @@ class LastSeenTest {
     void staysWithinItsBoundWhenManyThreadsRememberNewKeysAtOnce() throws Exception {
         int capacity = 1_000;
         int threads = 8;
-        LastSeen<String> seen = new LastSeen<>(capacity);
-        java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(threads);
-        java.util.List<Thread> writers = new java.util.ArrayList<>();
+        LastSeen<String> seen = withRoom(capacity);
+        CyclicBarrier start = new CyclicBarrier(threads);
+        List<Thread> writers = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
             int thread = t;
             writers.add(Thread.ofPlatform().start(() -> {
@@ -94,7 +102,7 @@ class LastSeenTest {
 
     @Test
     void aValueIsFreshForTheGivenAgeAndKeptAfterwardsForWhenTheClusterCannotAnswer() throws InterruptedException {
-        LastSeen<String> seen = new LastSeen<>(10);
+        LastSeen<String> seen = withRoom(10);
         seen.rememberUnlessForgotten("a", "a1", seen.generation());
         assertThat(seen.fresh("a", TimeUnit.SECONDS.toNanos(10))).isEqualTo("a1");
         Thread.sleep(20);
@@ -107,7 +115,7 @@ class LastSeenTest {
 
     @Test
     void forgetsOneKeyOrAllOfThem() {
-        LastSeen<String> seen = new LastSeen<>(10);
+        LastSeen<String> seen = withRoom(10);
         seen.rememberUnlessForgotten("a", "a1", seen.generation());
         seen.rememberUnlessForgotten("b", "b1", seen.generation());
         seen.forget("a");
@@ -119,7 +127,7 @@ class LastSeenTest {
 
     @Test
     void aValueReadBeforeAForgetIsNotRemembered() {
-        LastSeen<String> seen = new LastSeen<>(10);
+        LastSeen<String> seen = withRoom(10);
         long beforeRead = seen.generation();
         seen.forget("a"); // an admin change arrives while the read is on its way
         seen.rememberUnlessForgotten("a", "a-old", beforeRead);
