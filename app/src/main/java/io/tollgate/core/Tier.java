@@ -13,6 +13,7 @@ public enum Tier {
 
     private final Map<Window, Long> rateLimits;
     private final Quota quota;
+    private final String wireName = name().toLowerCase(Locale.ROOT);
 
     Tier(long perMinute, long perHour, long perDay, Quota quota) {
         EnumMap<Window, Long> limits = new EnumMap<>(Window.class);
@@ -42,7 +43,7 @@ public enum Tier {
     }
 
     public String wireName() {
-        return name().toLowerCase(Locale.ROOT);
+        return wireName;
     }
 
     private static long gb(long n) {

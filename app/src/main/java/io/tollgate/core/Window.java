@@ -12,6 +12,7 @@ public enum Window {
     MONTH(Duration.ofDays(30));
 
     private final long millis;
+    private final String wireName = name().toLowerCase(Locale.ROOT);
 
     Window(Duration length) {
         this.millis = length.toMillis();
@@ -22,7 +23,7 @@ public enum Window {
     }
 
     public String wireName() {
-        return name().toLowerCase(Locale.ROOT);
+        return wireName;
     }
 
     /** Parses a wire name ("minute"); throws {@link IllegalArgumentException} naming the accepted values. */

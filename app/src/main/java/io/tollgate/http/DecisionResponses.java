@@ -1,5 +1,12 @@
 package io.tollgate.http;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
+import io.helidon.http.Header;
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
+import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerResponse;
 import io.tollgate.core.Decision;
 import io.tollgate.core.Outcome;
@@ -7,11 +14,27 @@ import io.tollgate.decide.CallRequest;
 import io.tollgate.decide.DecisionResult;
 import io.tollgate.observe.Observability;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 
-/** A decision as HTTP: status, the X-RateLimit-* and Retry-After headers, and the JSON body. */
+/**
+ * A decision as HTTP: status, the X-RateLimit-* and Retry-After headers, and the JSON body, written field by field
+ * with Jackson's streaming generator and constant header names and values.
+ */
 final class DecisionResponses {
+    private static final HeaderName LIMIT = HeaderNames.create("X-RateLimit-Limit");
+    private static final HeaderName REMAINING = HeaderNames.create("X-RateLimit-Remaining");
+    private static final HeaderName RESET = HeaderNames.create("X-RateLimit-Reset");
+    private static final HeaderName RETRY_AFTER = HeaderNames.RETRY_AFTER;
+    private static final Header POLICY_OPEN = HeaderValues.create("X-Tollgate-Failure-Policy", "open");
+    private static final Header POLICY_CLOSED = HeaderValues.create("X-Tollgate-Failure-Policy", "closed");
+    private static final Header JSON = HeaderValues.create(HeaderNames.CONTENT_TYPE, "application/json");
+    private static final int BODY_SIZE_HINT = 384;
+    private static final String FAILURE_MESSAGE = "the cluster could not decide within the decision timeout; answered by"
+            + " the configured failure policy";
+    private static final String SHED_MESSAGE = "the member that would keep this new user's counters is short of memory"
+            + " and admits no new users for now; users it already counts are served";
+
     private DecisionResponses() {
     }
 
@@ -28,44 +51,52 @@ final class DecisionResponses {
         long resetAt = ceilSeconds(d.resetAtMillis());
         long retryAfter = d.allowed() ? 0 : retryAfterSeconds(d.retryAfterMillis());
         if (d.limit() > 0) {
-            res.header("X-RateLimit-Limit", Long.toString(d.limit()));
-            res.header("X-RateLimit-Remaining", Long.toString(d.remaining()));
-            res.header("X-RateLimit-Reset", Long.toString(resetAt));
+            res.header(LIMIT, Long.toString(d.limit()));
+            res.header(REMAINING, Long.toString(d.remaining()));
+            res.header(RESET, Long.toString(resetAt));
         }
         if (!d.allowed()) {
-            res.header("Retry-After", Long.toString(retryAfter));
+            res.header(RETRY_AFTER, Long.toString(retryAfter));
         }
-        if (d.outcome() == Outcome.FAILURE_OPEN || d.outcome() == Outcome.FAILURE_CLOSED) {
-            res.header("X-Tollgate-Failure-Policy", d.outcome() == Outcome.FAILURE_OPEN ? "open" : "closed");
+        boolean failure = d.outcome() == Outcome.FAILURE_OPEN || d.outcome() == Outcome.FAILURE_CLOSED;
+        if (failure) {
+            res.header(d.outcome() == Outcome.FAILURE_OPEN ? POLICY_OPEN : POLICY_CLOSED);
         }
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("allowed", d.allowed());
-        body.put("outcome", d.outcome().wireName());
-        body.put("limit", d.limit());
-        body.put("remaining", d.remaining());
-        body.put("reset_at", resetAt);
-        body.put("retry_after_seconds", retryAfter);
-        body.put("scope", d.scope() == null ? null : d.scope().wireName());
-        body.put("window", d.window() == null ? null : d.window().wireName());
-        body.put("quota", d.meter() == null ? null : d.meter().wireName());
-        body.put("tier", result.tier().wireName());
-        body.put("user_id", call.userId());
-        body.put("api_id", call.apiId());
-        body.put("cost", call.cost());
-        body.put("trace_id", Observability.traceId(res));
-        if (call.requestId() != null) {
-            body.put("request_id", call.requestId());
-            body.put("replayed", result.replayed());
+        ByteArrayBuilder bytes = new ByteArrayBuilder(BODY_SIZE_HINT);
+        try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(bytes)) {
+            g.writeStartObject();
+            g.writeBooleanField("allowed", d.allowed());
+            g.writeStringField("outcome", d.outcome().wireName());
+            g.writeNumberField("limit", d.limit());
+            g.writeNumberField("remaining", d.remaining());
+            g.writeNumberField("reset_at", resetAt);
+            g.writeNumberField("retry_after_seconds", retryAfter);
+            g.writeStringField("scope", d.scope() == null ? null : d.scope().wireName());
+            g.writeStringField("window", d.window() == null ? null : d.window().wireName());
+            g.writeStringField("quota", d.meter() == null ? null : d.meter().wireName());
+            g.writeStringField("tier", result.tier().wireName());
+            g.writeStringField("user_id", call.userId());
+            g.writeStringField("api_id", call.apiId());
+            g.writeNumberField("cost", call.cost());
+            g.writeStringField("trace_id", Observability.traceId(res));
+            if (call.requestId() != null) {
+                g.writeStringField("request_id", call.requestId());
+                g.writeBooleanField("replayed", result.replayed());
+            }
+            if (failure) {
+                g.writeStringField("failure_policy", d.outcome() == Outcome.FAILURE_OPEN ? "open" : "closed");
+                g.writeStringField("message", FAILURE_MESSAGE);
+            }
+            if (d.outcome() == Outcome.SHED) {
+                g.writeStringField("message", SHED_MESSAGE);
+            }
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        if (d.outcome() == Outcome.FAILURE_OPEN || d.outcome() == Outcome.FAILURE_CLOSED) {
-            body.put("failure_policy", d.outcome() == Outcome.FAILURE_OPEN ? "open" : "closed");
-            body.put("message", "the cluster could not decide within the decision timeout; answered by the configured failure policy");
-        }
-        if (d.outcome() == Outcome.SHED) {
-            body.put("message", "the member that would keep this new user's counters is short of memory and admits no new"
-                    + " users for now; users it already counts are served");
-        }
-        Json.send(res, status, body);
+        res.status(Status.create(status));
+        res.header(JSON);
+        res.send(bytes.toByteArray());
     }
 
     static long ceilSeconds(long millis) {

@@ -36,38 +36,61 @@ public final class Json {
 
     /** The request body as a JSON object, at most {@code maxBytes} long. */
     public static ObjectNode body(ServerRequest req, int maxBytes) {
-        long declared = req.headers().contentLength().orElse(-1);
-        if (declared > maxBytes) {
-            throw new BadRequest(413, "body", "request body of " + declared + " bytes exceeds the limit of " + maxBytes);
-        }
-        byte[] bytes = readAtMost(req, maxBytes);
-        if (bytes.length == 0) {
-            throw BadRequest.field("body", "a JSON object body is required");
-        }
+        byte[] bytes = bytes(req, maxBytes);
         JsonNode node;
         try {
             node = MAPPER.readTree(bytes);
         } catch (JsonProcessingException e) {
-            throw BadRequest.field("body", "malformed JSON: " + e.getOriginalMessage());
+            throw malformed(e);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         if (!(node instanceof ObjectNode object)) {
-            throw BadRequest.field("body", "the body must be a JSON object");
+            throw notAnObject();
         }
         return object;
     }
 
-    private static byte[] readAtMost(ServerRequest req, int maxBytes) {
+    /**
+     * The raw request body, at most {@code maxBytes} long and not empty. A declared Content-Length is read
+     * into an array of exactly that size (Helidon ends the entity there); a chunked body grows a buffer up to
+     * the limit.
+     */
+    static byte[] bytes(ServerRequest req, int maxBytes) {
+        long declared = req.headers().contentLength().orElse(-1);
+        if (declared > maxBytes) {
+            throw new BadRequest(413, "body", "request body of " + declared + " bytes exceeds the limit of " + maxBytes);
+        }
+        byte[] bytes;
         try (InputStream in = req.content().inputStream()) {
-            byte[] bytes = in.readNBytes(maxBytes + 1);
-            if (bytes.length > maxBytes) {
-                throw new BadRequest(413, "body", "request body exceeds the limit of " + maxBytes + " bytes");
-            }
-            return bytes;
+            bytes = declared >= 0 ? in.readNBytes((int) declared) : readAtMost(in, maxBytes);
         } catch (IOException e) {
             throw BadRequest.field("body", "the body could not be read: " + e.getMessage());
         }
+        if (bytes.length == 0) {
+            throw BadRequest.field("body", "a JSON object body is required");
+        }
+        return bytes;
+    }
+
+    private static byte[] readAtMost(InputStream in, int maxBytes) throws IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(512);
+        byte[] chunk = new byte[4096];
+        for (int n; (n = in.read(chunk)) >= 0; ) {
+            if (out.size() + n > maxBytes) {
+                throw new BadRequest(413, "body", "request body exceeds the limit of " + maxBytes + " bytes");
+            }
+            out.write(chunk, 0, n);
+        }
+        return out.toByteArray();
+    }
+
+    static BadRequest malformed(JsonProcessingException e) {
+        return BadRequest.field("body", "malformed JSON: " + e.getOriginalMessage());
+    }
+
+    static BadRequest notAnObject() {
+        return BadRequest.field("body", "the body must be a JSON object");
     }
 
     /** A required identifier: a non-empty string of at most 256 printable characters. */

@@ -44,21 +44,13 @@ public final class RateLimitService implements HttpService {
     }
 
     private void acquire(ServerRequest req, ServerResponse res) {
-        CallRequest call = callOf(Json.body(req, maxBodyBytes));
+        CallRequest call = CallBody.parse(Json.bytes(req, maxBodyBytes));
         DecisionResponses.send(res, call, decisions.acquire(call), true);
     }
 
     private void check(ServerRequest req, ServerResponse res) {
-        CallRequest call = callOf(Json.body(req, maxBodyBytes));
+        CallRequest call = CallBody.parse(Json.bytes(req, maxBodyBytes));
         DecisionResponses.send(res, call, decisions.check(call), false);
-    }
-
-    static CallRequest callOf(ObjectNode body) {
-        String user = Json.id(body, "user_id");
-        String api = Json.id(body, "api_id");
-        long cost = Json.integer(body, "cost", 1L, 1, MAX_COST);
-        String requestId = Json.optionalId(body, "request_id");
-        return new CallRequest(user, api, cost, requestId);
     }
 
     private void listAll(ServerRequest req, ServerResponse res) {
