@@ -35,12 +35,23 @@ public final class Counters {
         return windows.isEmpty();
     }
 
-    /** These counters with {@code updates} applied and every counter that has become idle dropped. */
+    /**
+     * These counters with {@code updates} applied and every counter that has become idle dropped. The new map is
+     * built once and never changed afterwards, so it is kept as it is.
+     */
     public Counters with(Map<CounterKey, SlidingWindow> updates, long now) {
-        Map<CounterKey, SlidingWindow> next = new HashMap<>(windows);
-        next.putAll(updates);
-        next.values().removeIf(w -> w.isIdle(now));
-        return next.isEmpty() ? EMPTY : new Counters(Map.copyOf(next));
+        Map<CounterKey, SlidingWindow> next = HashMap.newHashMap(windows.size() + updates.size());
+        windows.forEach((k, w) -> {
+            if (!updates.containsKey(k) && !w.isIdle(now)) {
+                next.put(k, w);
+            }
+        });
+        updates.forEach((k, w) -> {
+            if (!w.isIdle(now)) {
+                next.put(k, w);
+            }
+        });
+        return next.isEmpty() ? EMPTY : new Counters(next);
     }
 
     /** Both copies' counters, each the {@linkplain SlidingWindow#atLeast larger} of the two per bucket (split-brain merges). */

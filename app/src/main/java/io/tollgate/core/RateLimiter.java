@@ -60,7 +60,7 @@ public final class RateLimiter {
             long used = window.used(now);
             if (used + cost <= limit.max()) {
                 long remaining = limit.max() - used - cost;
-                long resetAt = window.plus(now, cost).nextReleaseAt(now);
+                long resetAt = window.nextReleaseAtAfterAdding(now, cost);
                 Decision d = new Decision(Outcome.ALLOWED, limit.max(), remaining, resetAt, 0,
                         limit.scope(), limit.window(), null);
                 if (tightest == null || remaining < tightest.remaining()

@@ -168,6 +168,25 @@ public final class SlidingWindow {
     }
 
     /**
+     * What {@link #nextReleaseAt} of {@code plus(now, amount)} would answer, without building that counter: the
+     * release time of the oldest bucket still counted at {@code now}, the new one included when {@code amount > 0}.
+     */
+    public long nextReleaseAtAfterAdding(long now, long amount) {
+        if (amount <= 0) {
+            return nextReleaseAt(now);
+        }
+        long h = headAt(now);
+        long shift = h - head;
+        for (int i = 0; i < span.length; i++) {
+            long slot = first + i - shift;
+            if (slot >= 0 && span[i] > 0) {
+                return releaseTime(h, (int) slot);
+            }
+        }
+        return releaseTime(h, SUB_BUCKETS);
+    }
+
+    /**
      * The earliest time at or after {@code now} at which {@code cost} more units fit under
      * {@code max}, if nothing else is admitted meanwhile; {@link Long#MAX_VALUE} when they never fit.
      */

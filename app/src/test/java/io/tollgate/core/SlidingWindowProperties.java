@@ -79,6 +79,24 @@ class SlidingWindowProperties {
         Statistics.label("some call denied").coverage(c -> c.check(true).percentage(p -> p > 50));
     }
 
+    /** The reset time an allowed call reports is computed without building the counter it would leave; same answer. */
+    @Property(tries = 1000)
+    void resetAfterAddingIsTheResetOfTheCounterWithTheUnitsAdded(@ForAll("limitSets") List<Limit> limits,
+                                                                 @ForAll("arrivals") List<Arrival> arrivals,
+                                                                 @ForAll @IntRange(min = 0, max = 5) int amount) {
+        Counters counters = Counters.empty();
+        long now = 1_000_000;
+        for (Arrival arrival : arrivals) {
+            now += arrival.gapMillis();
+            counters = RateLimiter.acquire(counters, limits, API, arrival.cost(), now).counters();
+            for (Limit limit : limits) {
+                SlidingWindow w = counters.get(CounterKey.of(limit, API));
+                assertThat(w.nextReleaseAtAfterAdding(now, amount)).as("%s at %d + %d", w, now, amount)
+                        .isEqualTo(w.plus(now, amount).nextReleaseAt(now));
+            }
+        }
+    }
+
     @Provide
     Arbitrary<List<Limit>> limitSets() {
         List<Tuple.Tuple2<Scope, Window>> keys = new ArrayList<>();
