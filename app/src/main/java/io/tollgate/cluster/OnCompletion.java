@@ -1,5 +1,7 @@
 package io.tollgate.cluster;
 
+import com.hazelcast.spi.impl.DelegatingCompletableFuture;
+
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.function.BiConsumer;
@@ -9,9 +11,12 @@ import java.util.function.BiConsumer;
  *
  * <p>Why: Hazelcast runs {@code whenComplete} callbacks on its default async executor, which is the
  * common ForkJoinPool, or, when that pool has a parallelism of 1 (any machine with 2 cores), a new
- * platform thread per callback. On this machine that was several thread starts per acquire and most
- * of its latency. Our callbacks only record a metric, end a span or release a ticket: they never
- * block, so they may run on Hazelcast's response thread.
+ * platform thread per callback. Our callbacks only record a metric, end a span, release a ticket or open a
+ * waiter's gate: they never block, so they may run on Hazelcast's response thread.
+ *
+ * <p>{@link #whenDone} also adds no stage of its own: the futures of map calls ({@code submitToKey},
+ * {@code getAsync}) wrap the invocation's future, and every callback on the wrapper creates another wrapper that
+ * completes itself through the common pool: one more thread hand-off per call on the decision path.
  */
 public final class OnCompletion {
     private static final Executor COMPLETING_THREAD = Runnable::run;
@@ -19,7 +24,20 @@ public final class OnCompletion {
     private OnCompletion() {
     }
 
+    /** The stage completed after {@code action} has run (for callers that wait for the action too). */
     public static <T> CompletionStage<T> run(CompletionStage<T> stage, BiConsumer<? super T, ? super Throwable> action) {
         return stage.whenCompleteAsync(action, COMPLETING_THREAD);
+    }
+
+    /**
+     * Runs {@code action} once {@code stage} completes, with the failure or null; the value is not passed, since
+     * on the invocation's own future it may still be serialized.
+     */
+    public static void whenDone(CompletionStage<?> stage, java.util.function.Consumer<Throwable> action) {
+        CompletionStage<?> target = stage;
+        if (stage instanceof DelegatingCompletableFuture<?> wrapper && wrapper.getDelegate() instanceof CompletionStage<?> inner) {
+            target = inner;
+        }
+        target.whenCompleteAsync((v, e) -> action.accept(e), COMPLETING_THREAD);
     }
 }

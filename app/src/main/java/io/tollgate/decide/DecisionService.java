@@ -340,7 +340,9 @@ public final class DecisionService implements AutoCloseable {
         }
         ticket.hold();
         try {
-            return OnCompletion.run(submit.get(), (v, e) -> ticket.release());
+            java.util.concurrent.CompletionStage<T> stage = submit.get();
+            OnCompletion.whenDone(stage, e -> ticket.release());
+            return stage;
         } catch (RuntimeException e) {
             ticket.release();
             throw e;
@@ -365,7 +367,7 @@ public final class DecisionService implements AutoCloseable {
     private void remember(IdempotencyKey idemKey, Decision decision) {
         // A shed call counted nothing and may succeed a second later: its request_id stays unanswered.
         if (idemKey != null && decision.outcome() != Outcome.SHED) {
-            OnCompletion.run(idempotency.setAsync(idemKey, decision), (v, e) -> {
+            OnCompletion.whenDone(idempotency.setAsync(idemKey, decision), e -> {
                 if (e != null) {
                     LOG.log(Level.FINE, "idempotency record not written", e);
                 }

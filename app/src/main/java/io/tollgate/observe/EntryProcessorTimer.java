@@ -51,7 +51,7 @@ public final class EntryProcessorTimer {
             Instruments.end(span, e);
             throw e;
         }
-        io.tollgate.cluster.OnCompletion.run(stage, (v, e) -> {
+        io.tollgate.cluster.OnCompletion.whenDone(stage, e -> {
             in.recordProcessor(processor, System.nanoTime() - started);
             Instruments.end(span, e);
         });

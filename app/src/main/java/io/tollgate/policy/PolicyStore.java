@@ -5,6 +5,7 @@ import com.hazelcast.map.IMap;
 import com.hazelcast.topic.ITopic;
 import io.tollgate.cluster.ClusterMember;
 import io.tollgate.cluster.ClusterUnavailable;
+import io.tollgate.cluster.OnCompletion;
 import io.tollgate.cluster.MemoryValve;
 import io.tollgate.core.ApiPolicy;
 import io.tollgate.core.Quota;
@@ -140,10 +141,15 @@ public final class PolicyStore {
      * next look-up reads it the way a policy never read here is.
      */
     private static <V> void refresh(IMap<String, V> cache, LastSeen<V> lastSeen, String key, long generation) {
-        cache.getAsync(key).whenComplete((value, failure) -> {
+        java.util.concurrent.CompletableFuture<V> read = cache.getAsync(key).toCompletableFuture();
+        OnCompletion.whenDone(read, failure -> {
+            if (failure != null) {
+                return;
+            }
+            V value = read.getNow(null);
             if (value != null) {
                 lastSeen.rememberUnlessForgotten(key, value, generation);
-            } else if (failure == null) {
+            } else {
                 lastSeen.forget(key);
             }
         });
