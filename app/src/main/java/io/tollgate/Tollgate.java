@@ -24,6 +24,7 @@ import io.tollgate.http.LedgerAdminService;
 import io.tollgate.ledger.LedgerFlusher;
 import io.tollgate.ledger.LedgerRepository;
 import io.tollgate.ledger.LedgerBases;
+import io.tollgate.ledger.LedgerExport;
 import io.tollgate.observe.LedgerStatus;
 import io.tollgate.observe.Observability;
 import io.tollgate.policy.PolicyRepository;
@@ -140,8 +141,9 @@ public final class Tollgate implements AutoCloseable {
                 .register("/api/rate-limits", rateLimits)
                 .register("/api/usage", new UsageService(decisions, settings.maxBodyBytes()))
                 .register("/api/quotas", new QuotaService(decisions, policies, ledger))
-                .register("/admin/ledger", new LedgerAdminService(hz, ledger, flusher, policies, settings.adminToken(),
-                        settings.maxBodyBytes()))
+                .register("/admin/ledger", new LedgerAdminService(hz, ledger,
+                        new LedgerExport(database.jdbi(), settings.closedPeriodGrace().toMillis()), flusher, policies,
+                        settings.adminToken(), settings.maxBodyBytes()))
                 .register("/admin/webhooks", new WebhookService(outbox, targets, dispatcher::refreshSubscriptions,
                         settings.adminToken(), settings.maxBodyBytes()))
                 .register("/admin", new AdminService(policies, hz, settings.adminToken(), settings.maxBodyBytes(),
