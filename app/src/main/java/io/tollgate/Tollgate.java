@@ -24,10 +24,18 @@ import io.tollgate.http.LedgerAdminService;
 import io.tollgate.ledger.LedgerFlusher;
 import io.tollgate.ledger.LedgerRepository;
 import io.tollgate.ledger.LedgerBases;
+import io.tollgate.ledger.LedgerExport;
 import io.tollgate.observe.LedgerStatus;
 import io.tollgate.observe.Observability;
 import io.tollgate.policy.PolicyRepository;
 import io.tollgate.policy.PolicyStore;
+import io.tollgate.http.WebhookService;
+import io.tollgate.webhook.DeliveryListener;
+import io.tollgate.webhook.OutboxRepository;
+import io.tollgate.webhook.TargetPolicy;
+import io.tollgate.webhook.WebhookDispatcher;
+import io.tollgate.webhook.WebhookEvents;
+import io.tollgate.webhook.WebhookSettings;
 
 import java.util.Map;
 import java.util.logging.Level;
@@ -49,10 +57,15 @@ public final class Tollgate implements AutoCloseable {
     private final DecisionService decisions;
     private final Observability observability;
     private final LedgerFlusher flusher;
+    private final WebhookEvents webhookEvents;
+    private final WebhookDispatcher dispatcher;
     private final WebServer server;
 
     private Tollgate(Settings settings, Database database, HazelcastInstance hz, DecisionService decisions,
-                     Observability observability, LedgerFlusher flusher, WebServer server) {
+                     Observability observability, LedgerFlusher flusher, WebhookEvents webhookEvents,
+                     WebhookDispatcher dispatcher, WebServer server) {
+        this.webhookEvents = webhookEvents;
+        this.dispatcher = dispatcher;
         this.observability = observability;
         this.flusher = flusher;
         this.settings = settings;
@@ -66,8 +79,7 @@ public final class Tollgate implements AutoCloseable {
         Settings settings = Settings.from(config);
         Database database = Database.open(settings);
         PolicyRepository policyRepository = new PolicyRepository(database.jdbi(), database.concurrentReaders());
-        LedgerRepository ledger = new LedgerRepository(database.jdbi(), settings.closedPeriodGrace().toMillis(),
-                database.concurrentReaders());
+        WebhookSettings webhookSettings = WebhookSettings.from(config);
         HazelcastInstance hz = ClusterMember.start(settings);
         // Joined as a lite member. Where the others already make a majority, this member warms up before it takes
         // any partition; otherwise nothing can be counted until it holds data, so it takes it at once.
@@ -78,6 +90,14 @@ public final class Tollgate implements AutoCloseable {
         ClusterMember.awaitWritesAccepted(hz, settings, java.time.Duration.ofSeconds(10));
         PolicyStore policies = new PolicyStore(policyRepository, database.readBackOff(), hz);
         Observability observability = new Observability(config, settings, hz, database);
+        OutboxRepository outbox = new OutboxRepository(database.jdbi());
+        WebhookDispatcher.Backlog backlog = new WebhookDispatcher.Backlog();
+        DeliveryListener webhookMetrics = observability.webhookMetrics(backlog);
+        WebhookEvents webhookEvents = new WebhookEvents(outbox, webhookSettings, webhookMetrics);
+        observability.eventSink(webhookEvents);
+        // usage_flushed events are written in the flush transaction itself.
+        LedgerRepository ledger = new LedgerRepository(database.jdbi(), settings.closedPeriodGrace().toMillis(),
+                database.concurrentReaders(), webhookEvents);
         // Decisions reach metrics and live events only once the sidecar serves: the warm-up's are nobody's.
         java.util.concurrent.atomic.AtomicBoolean serving = new java.util.concurrent.atomic.AtomicBoolean();
         DecisionListener metrics = observability.decisionListener();
@@ -110,6 +130,10 @@ public final class Tollgate implements AutoCloseable {
                 return flusher.status().lastFlushOk();
             }
         });
+        TargetPolicy targets = new TargetPolicy(webhookSettings);
+        WebhookDispatcher dispatcher = new WebhookDispatcher(outbox, webhookEvents, webhookSettings, targets, webhookMetrics,
+                settings.clusterInterface() + ":" + settings.clusterPort());
+        backlog.of(dispatcher);
         HealthService health = new HealthService(hz, database, settings,
                 () -> Map.of("owed_operations", decisions.owedOperations(), "ledger", flusher.status().toJson()));
         RateLimitService rateLimits = new RateLimitService(decisions, policies, settings.maxBodyBytes());
@@ -117,8 +141,11 @@ public final class Tollgate implements AutoCloseable {
                 .register("/api/rate-limits", rateLimits)
                 .register("/api/usage", new UsageService(decisions, settings.maxBodyBytes()))
                 .register("/api/quotas", new QuotaService(decisions, policies, ledger))
-                .register("/admin/ledger", new LedgerAdminService(hz, ledger, flusher, policies, settings.adminToken(),
-                        settings.maxBodyBytes()))
+                .register("/admin/ledger", new LedgerAdminService(hz, ledger,
+                        new LedgerExport(database.jdbi(), settings.closedPeriodGrace().toMillis()), flusher, policies,
+                        settings.adminToken(), settings.maxBodyBytes()))
+                .register("/admin/webhooks", new WebhookService(outbox, targets, dispatcher::refreshSubscriptions,
+                        settings.adminToken(), settings.maxBodyBytes()))
                 .register("/admin", new AdminService(policies, hz, settings.adminToken(), settings.maxBodyBytes(),
                         settings.opMemoryHorizon().toMillis()))
                 .register("/health", health)
@@ -147,7 +174,7 @@ public final class Tollgate implements AutoCloseable {
         decisions.warmUp();
         serving.set(true);
         WebServer server = built.start();
-        return new Tollgate(settings, database, hz, decisions, observability, flusher, server);
+        return new Tollgate(settings, database, hz, decisions, observability, flusher, webhookEvents, dispatcher, server);
     }
 
     public LedgerFlusher flusher() {
@@ -177,12 +204,14 @@ public final class Tollgate implements AutoCloseable {
     @Override
     public void close() {
         BoundedStop.run("web server stop", server::stop, WEB_SERVER_STOP_WITHIN);
+        dispatcher.close();
         observability.close();
         decisions.close();
         try {
             flusher.flushOnce();
         } finally {
             flusher.close();
+            webhookEvents.close();
         }
         hz.shutdown();
         database.close();

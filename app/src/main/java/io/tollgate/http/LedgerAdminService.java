@@ -16,26 +16,40 @@ import io.tollgate.ledger.LedgerFlusher;
 import io.tollgate.ledger.LedgerRepository;
 import io.tollgate.policy.PolicyStore;
 
+import io.helidon.http.HeaderNames;
+import io.tollgate.ledger.LedgerExport;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** /admin/ledger: ledger totals, reconciliation against the cluster, adjustments, flush status. */
+/** /admin/ledger: ledger totals, the billing export, reconciliation against the cluster, adjustments, flush status. */
 public final class LedgerAdminService implements HttpService {
     private final IMap<String, UserState> users;
     private final LedgerRepository ledger;
+    private final LedgerExport export;
     private final LedgerFlusher flusher;
     private final PolicyStore policies;
     private final String token;
     private final int maxBodyBytes;
 
-    public LedgerAdminService(HazelcastInstance hz, LedgerRepository ledger, LedgerFlusher flusher, PolicyStore policies,
-                              String token, int maxBodyBytes) {
+    public LedgerAdminService(HazelcastInstance hz, LedgerRepository ledger, LedgerExport export, LedgerFlusher flusher,
+                              PolicyStore policies, String token, int maxBodyBytes) {
         this.users = hz.getMap(ClusterMember.USERS);
         this.ledger = ledger;
+        this.export = export;
         this.flusher = flusher;
         this.policies = policies;
         this.token = token;
@@ -46,6 +60,7 @@ public final class LedgerAdminService implements HttpService {
     public void routing(HttpRules rules) {
         rules.any(new AdminAuth(token))
                 .get("/totals", this::totals)
+                .get("/export", this::export)
                 .get("/reconcile", this::reconcile)
                 .post("/adjustments", this::adjust)
                 .post("/flush", (req, res) -> Json.send(res, 200, Map.of("applied_batches", flusher.flushOnce())))
@@ -121,6 +136,151 @@ public final class LedgerAdminService implements HttpService {
         ledger.adjust(user, api, periodStart.toEpochMilli(), delta, reason);
         Json.send(res, 201, totalsJson(ledger.total(user, periodStart.toEpochMilli()),
                 Map.of("user_id", user, "period_start", periodStart.toString())));
+    }
+
+    /**
+     * Every user's usage in one billing period, streamed as JSON Lines (default) or CSV ({@code Accept: text/csv}
+     * or {@code format=csv}): a header line (period, whether it is closed, the ledger position), one line per
+     * user and API, and a trailer with the row count, so a cut-off download is recognised.
+     */
+    private void export(ServerRequest req, ServerResponse res) throws IOException {
+        String period = req.query().first("period").orElse(null);
+        String start = req.query().first("period_start").orElse(null);
+        if ((period == null) == (start == null)) {
+            throw BadRequest.field("period_start", "give period_start (an ISO-8601 instant) or period (YYYY-MM, UTC months)");
+        }
+        Instant periodStart;
+        Instant knownEnd = null;
+        try {
+            if (period != null) {
+                YearMonth month = YearMonth.parse(period);
+                periodStart = month.atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+                knownEnd = month.plusMonths(1).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+            } else {
+                periodStart = Instant.parse(start);
+            }
+        } catch (DateTimeParseException e) {
+            throw BadRequest.field(period != null ? "period" : "period_start", period != null
+                    ? "period must be a month such as 2026-12" : "period_start must be an ISO-8601 instant such as 2026-12-01T00:00:00Z");
+        }
+        Long position = null;
+        if (req.query().first("position").isPresent()) {
+            try {
+                position = Long.parseLong(req.query().first("position").get());
+            } catch (NumberFormatException e) {
+                position = -1L;
+            }
+            if (position < 0) {
+                throw BadRequest.field("position", "position must be a ledger position from an earlier export's header");
+            }
+        }
+        boolean csv = req.query().first("format").map("csv"::equals)
+                .orElseGet(() -> req.headers().first(HeaderNames.ACCEPT).map(a -> a.contains("text/csv")).orElse(false));
+        res.status(200);
+        res.header(HeaderNames.CONTENT_TYPE, csv ? "text/csv; charset=utf-8" : "application/jsonl; charset=utf-8");
+        try (OutputStream raw = res.outputStream();
+             Writer out = new BufferedWriter(new OutputStreamWriter(raw, StandardCharsets.UTF_8), 64 * 1024)) {
+            ExportLines lines = new ExportLines(out, csv);
+            export.stream(periodStart, knownEnd, position, Instant.now(), lines::header, lines::row);
+            lines.trailer();
+        }
+    }
+
+    /** The export's lines in either format. */
+    private static final class ExportLines {
+        private static final String CSV_COLUMNS = "user_id,api_id,tier,requests,bandwidth_bytes,compute_ms,"
+                + "adjustment_requests,adjustment_bandwidth_bytes,adjustment_compute_ms,"
+                + "total_requests,total_bandwidth_bytes,total_compute_ms";
+        private final Writer out;
+        private final boolean csv;
+        private LedgerExport.Header header;
+        private long rows;
+
+        ExportLines(Writer out, boolean csv) {
+            this.out = out;
+            this.csv = csv;
+        }
+
+        void header(LedgerExport.Header h) {
+            header = h;
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("type", "header");
+            m.put("period_start", h.periodStart().toString());
+            m.put("period_end", h.periodEnd() == null ? null : h.periodEnd().toString());
+            m.put("closed", h.closed());
+            m.put("position", h.position());
+            if (csv) {
+                write("# tollgate ledger export period_start=" + h.periodStart() + " period_end="
+                        + (h.periodEnd() == null ? "" : h.periodEnd()) + " closed=" + h.closed()
+                        + " position=" + h.position() + "\n" + CSV_COLUMNS + "\n");
+            } else {
+                json(m);
+            }
+        }
+
+        void row(LedgerExport.Row r) {
+            rows++;
+            if (csv) {
+                write(cell(r.userId()) + ',' + cell(r.apiId()) + ',' + r.tier() + ',' + r.requests() + ','
+                        + r.bandwidthBytes() + ',' + r.computeMs() + ',' + r.adjustedRequests() + ','
+                        + r.adjustedBandwidthBytes() + ',' + r.adjustedComputeMs() + ','
+                        + (r.requests() + r.adjustedRequests()) + ',' + (r.bandwidthBytes() + r.adjustedBandwidthBytes())
+                        + ',' + (r.computeMs() + r.adjustedComputeMs()) + '\n');
+                return;
+            }
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("type", "row");
+            m.put("user_id", r.userId());
+            m.put("api_id", r.apiId());
+            m.put("tier", r.tier());
+            m.put("requests", r.requests());
+            m.put("bandwidth_bytes", r.bandwidthBytes());
+            m.put("compute_ms", r.computeMs());
+            m.put("adjustment_requests", r.adjustedRequests());
+            m.put("adjustment_bandwidth_bytes", r.adjustedBandwidthBytes());
+            m.put("adjustment_compute_ms", r.adjustedComputeMs());
+            m.put("total_requests", r.requests() + r.adjustedRequests());
+            m.put("total_bandwidth_bytes", r.bandwidthBytes() + r.adjustedBandwidthBytes());
+            m.put("total_compute_ms", r.computeMs() + r.adjustedComputeMs());
+            json(m);
+        }
+
+        void trailer() {
+            if (csv) {
+                write("# end rows=" + rows + " closed=" + header.closed() + " position=" + header.position() + "\n");
+            } else {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("type", "trailer");
+                m.put("rows", rows);
+                m.put("closed", header.closed());
+                m.put("position", header.position());
+                json(m);
+            }
+        }
+
+        /** RFC 4180: a cell with a comma, quote or line break is quoted, its quotes doubled. */
+        private static String cell(String v) {
+            if (v.indexOf(',') < 0 && v.indexOf('"') < 0 && v.indexOf('\n') < 0 && v.indexOf('\r') < 0 && !v.startsWith("#")) {
+                return v;
+            }
+            return '"' + v.replace("\"", "\"\"") + '"';
+        }
+
+        private void json(Map<String, Object> m) {
+            try {
+                write(Json.MAPPER.writeValueAsString(m) + "\n");
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        private void write(String s) {
+            try {
+                out.write(s);
+            } catch (IOException e) {
+                throw new UncheckedIOException("the export's client went away", e);
+            }
+        }
     }
 
     private static BillingPeriod periodOf(ServerRequest req, UserPolicy policy) {

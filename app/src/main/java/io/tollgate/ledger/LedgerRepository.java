@@ -28,9 +28,16 @@ public final class LedgerRepository {
     private final Jdbi jdbi;
     private final long closedPeriodGraceMillis;
     private final BatchedReads<UserPeriod, Totals> totalReads;
+    private final FlushEvents flushEvents;
 
     /** {@code readers}: at most this many of the pool's connections read users' totals at once. */
     public LedgerRepository(Jdbi jdbi, long closedPeriodGraceMillis, int readers) {
+        this(jdbi, closedPeriodGraceMillis, readers, FlushEvents.NONE);
+    }
+
+    /** {@code flushEvents}: told in each flush transaction what it added (the webhooks' usage_flushed events). */
+    public LedgerRepository(Jdbi jdbi, long closedPeriodGraceMillis, int readers, FlushEvents flushEvents) {
+        this.flushEvents = flushEvents;
         this.jdbi = jdbi;
         this.closedPeriodGraceMillis = closedPeriodGraceMillis;
         this.totalReads = new BatchedReads<>(wanted -> jdbi.withHandle(h -> totals(h, wanted)), readers, BatchedReads.KEYS_PER_QUERY);
@@ -117,9 +124,17 @@ public final class LedgerRepository {
             Map<UserPeriod, Totals> totals = totals(h, batches.stream()
                     .map(b -> new UserPeriod(b.userId(), b.periodStart())).distinct().toList());
             List<Applied> out = new ArrayList<>(batches.size());
+            List<Applied> added = new ArrayList<>();
             for (LedgerBatch b : batches) {
-                out.add(new Applied(b, fresh.contains(b), totals.get(new UserPeriod(b.userId(), b.periodStart())),
-                        cursors.getOrDefault(cursorKey(b.userId(), b.epoch()), LedgerCursor.NONE)));
+                Applied a = new Applied(b, fresh.contains(b), totals.get(new UserPeriod(b.userId(), b.periodStart())),
+                        cursors.getOrDefault(cursorKey(b.userId(), b.epoch()), LedgerCursor.NONE));
+                out.add(a);
+                if (a.fresh()) {
+                    added.add(a);
+                }
+            }
+            if (!added.isEmpty()) {
+                flushEvents.applied(h, added);
             }
             return out;
         });

@@ -79,6 +79,8 @@ final class ClusterMetrics implements AutoCloseable {
         fields.put("change", change);
         fields.put("address", m.getAddress().getHost() + ":" + m.getAddress().getPort());
         fields.put("members", e.getMembers().size());
+        // Every member reports the same change: the uuid lets the webhooks' outbox keep one of them.
+        fields.put("member_uuid", m.getUuid().toString());
         return fields;
     }
 

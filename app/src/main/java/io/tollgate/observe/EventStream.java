@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.helidon.metrics.api.Counter;
 import io.helidon.websocket.WsListener;
 import io.helidon.websocket.WsSession;
+import io.tollgate.webhook.EventSink;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -22,7 +23,8 @@ import java.util.logging.Logger;
  * changes) and the collector. Each connection has a bounded queue and one virtual thread that sends
  * from it, so a producer never blocks on a slow client and each session has a single writer; when a
  * queue is full the event is dropped for that client and counted. With no client connected,
- * {@link #publish} returns after one size check: nothing is serialised.
+ * {@link #publish} returns after one size check: nothing is serialised. Events are also handed, as maps, to
+ * the webhooks' {@link EventSink} while it wants their type; the sink takes them without blocking.
  */
 final class EventStream implements WsListener {
     private static final Logger LOG = Logger.getLogger(EventStream.class.getName());
@@ -38,6 +40,7 @@ final class EventStream implements WsListener {
     private final Meters meters;
     private final Counter dropped;
     private final String member;
+    private volatile EventSink sink = EventSink.NONE;
     private volatile boolean closed;
 
     EventStream(Meters meters, String member) {
@@ -50,8 +53,14 @@ final class EventStream implements WsListener {
         meters.gauge(MetricNames.EVENTS_CONNECTIONS, connections::size);
     }
 
+    /** Whether anyone wants events now: a WebSocket client, or the webhooks' sink. */
     boolean hasListeners() {
-        return !connections.isEmpty();
+        return !connections.isEmpty() || sink.active();
+    }
+
+    /** Events also go to {@code sink} (the webhooks' outbox) while it wants them. */
+    void sink(EventSink sink) {
+        this.sink = sink;
     }
 
     int connections() {
@@ -60,6 +69,10 @@ final class EventStream implements WsListener {
 
     /** Sends {@code fields} (plus {@code type}, {@code member} and {@code at}) to every client. */
     void publish(String type, Map<String, Object> fields) {
+        EventSink s = sink;
+        if (s.wants(type)) {
+            s.offer(type, fields);
+        }
         if (connections.isEmpty()) {
             return;
         }

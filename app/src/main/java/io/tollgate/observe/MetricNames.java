@@ -91,4 +91,16 @@ public final class MetricNames {
     public static final String DECISION_OWED_OPERATIONS = "tollgate.decision.owed.operations";
     /** tollgate_events_dropped_total counter (a slow client's queue was full). */
     public static final String EVENTS_DROPPED = "tollgate.events.dropped";
+
+    // Webhooks
+    /** tollgate_webhook_deliveries_total{outcome="delivered"|"failed"|"dead"|"gone"} counter: attempts by result. */
+    public static final String WEBHOOK_DELIVERIES = "tollgate.webhook.deliveries";
+    /** tollgate_webhook_attempt_duration_seconds histogram: one delivery attempt, connect to capped response body. */
+    public static final String WEBHOOK_ATTEMPT_DURATION = "tollgate.webhook.attempt.duration";
+    /** tollgate_webhook_outbox_backlog gauge: deliveries pending in the whole outbox (the same on every member). */
+    public static final String WEBHOOK_OUTBOX_BACKLOG = "tollgate.webhook.outbox.backlog";
+    /** tollgate_webhook_outbox_oldest_age_seconds gauge: age of the oldest pending delivery's event. */
+    public static final String WEBHOOK_OUTBOX_OLDEST_AGE = "tollgate.webhook.outbox.oldest.age.seconds";
+    /** tollgate_webhook_events_dropped_total{reason} counter: events lost before the outbox (memory queue full). */
+    public static final String WEBHOOK_EVENTS_DROPPED = "tollgate.webhook.events.dropped";
 }

@@ -130,6 +130,17 @@ public final class Observability implements AutoCloseable {
         this.decisions = decisions;
     }
 
+    /** Denials, quota thresholds and member changes also go to {@code sink} (the webhooks' outbox). */
+    public void eventSink(io.tollgate.webhook.EventSink sink) {
+        events.sink(sink);
+    }
+
+    /** Counts and times webhook attempts; the outbox gauges read {@code backlog}. */
+    public io.tollgate.webhook.DeliveryListener webhookMetrics(
+            java.util.function.Supplier<io.tollgate.webhook.DeliveryListener.Backlog> backlog) {
+        return new WebhookMetrics(meters, backlog);
+    }
+
     /** The ledger's backlog and lag for the ledger gauges (0 until set). */
     public void ledgerStatus(LedgerStatus status) {
         this.ledger = status;
