@@ -88,7 +88,7 @@ public final class Tollgate implements AutoCloseable {
             ClusterMember.takeData(hz, TAKE_DATA_WITHIN);
         }
         ClusterMember.awaitWritesAccepted(hz, settings, java.time.Duration.ofSeconds(10));
-        PolicyStore policies = new PolicyStore(policyRepository, database.readBackOff(), hz);
+        PolicyStore policies = new PolicyStore(policyRepository, database.readBackOff(), hz, settings.policyRefresh());
         Observability observability = new Observability(config, settings, hz, database);
         OutboxRepository outbox = new OutboxRepository(database.jdbi());
         WebhookDispatcher.Backlog backlog = new WebhookDispatcher.Backlog();

@@ -22,7 +22,7 @@ public record Settings(String serverHost, int serverPort, int maxBodyBytes,
                        Duration decisionTimeout, FailurePolicy onFailure,
                        Duration policyCacheTtl, Duration flushInterval, Duration idempotencyRetention,
                        Duration opMemoryHorizon, int opMemoryCapacity, Duration closedPeriodGrace,
-                       double memoryCeiling) {
+                       double memoryCeiling, Duration policyRefresh) {
 
     public enum FailurePolicy { OPEN, CLOSED }
 
@@ -56,7 +56,8 @@ public record Settings(String serverHost, int serverPort, int maxBodyBytes,
                 duration(t, "tollgate.idempotency.op-memory", "idempotency.op-memory", "60s"),
                 (int) positive(t, "tollgate.idempotency.op-capacity", "idempotency.op-capacity", 4096),
                 duration(t, "tollgate.ledger.closed-period-grace", "ledger.closed-period-grace", "1h"),
-                share(t, "tollgate.memory.ceiling", "memory.ceiling", 0.8));
+                share(t, "tollgate.memory.ceiling", "memory.ceiling", 0.8),
+                duration(t, "tollgate.policy.refresh-interval", "policy.refresh-interval", "10s"));
         return s;
     }
 

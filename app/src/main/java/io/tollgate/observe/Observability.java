@@ -75,7 +75,8 @@ public final class Observability implements AutoCloseable {
         this.decisionMetrics = new DecisionMetrics(meters, new ApiLabels(maxApis), tracing, activeUsers,
                 thresholds, events);
 
-        PolicyStore policies = new PolicyStore(new PolicyRepository(database.jdbi(), 1), database.readBackOff(), hz);
+        PolicyStore policies = new PolicyStore(new PolicyRepository(database.jdbi(), 1), database.readBackOff(), hz,
+                settings.policyRefresh());
         this.collector = new BusinessCollector(hz, database, policies, activeUsers, thresholds, meters,
                 () -> ledger == null || ledger.databaseUp(), new BusinessTotals(hz, meters, pricing), decisionMetrics);
         this.clusterMetrics = new ClusterMetrics(hz, meters, events,

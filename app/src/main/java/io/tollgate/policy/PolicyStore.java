@@ -24,10 +24,15 @@ import io.tollgate.db.ReadBackOff;
  * for 5 s after a failed read ({@link ReadBackOff}).
  *
  * <p>Decisions answer the last policy this member read for a key ({@link LastSeen}, up to
- * {@value #LAST_SEEN_CAPACITY} users): as it is when read less than a second ago, and otherwise while it is read
- * again in the background, so a decision never waits for a policy it has read before (its owner may have died a
- * moment ago or be frozen). An admin change makes every member forget its last read at once. A policy never read
- * here is looked up with the decision's deadline: null when the cluster does not answer by then.
+ * {@value #LAST_SEEN_CAPACITY} users): as it is while it is fresh, and otherwise while it is read again in the
+ * background, so a decision never waits for a policy it has read before (its owner may have died a moment ago or be
+ * frozen). An admin change makes every member forget its last read at once (a message to all members, and the near
+ * caches' invalidation). Both can be lost only while members come and go, so freshness follows membership: a
+ * policy read is fresh for a second within {@value #UNSETTLED_SECONDS} s of a membership change seen by this member
+ * (and of its own start), and for {@code tollgate.policy.refresh-interval} (10 s by default) otherwise. A re-read
+ * is a cluster call per key and member, which at one second per active user was a cluster call for every few
+ * decisions. A policy never read here is looked up with the decision's deadline: null when the cluster does not
+ * answer by then.
  *
  * <p>While this member's {@link MemoryValve} sheds never-seen users, a policy read for a key not held is neither
  * remembered here nor put into the cluster cache: a flood of never-seen users is looked up before its owner sheds
@@ -36,8 +41,9 @@ import io.tollgate.db.ReadBackOff;
  */
 public final class PolicyStore {
     static final int LAST_SEEN_CAPACITY = 100_000;
-    /** As long as the near caches keep an entry (cluster-config/hazelcast.yaml): changes reach decisions within it. */
-    private static final long FRESH_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
+    /** As long as the near caches keep an entry (cluster-config/hazelcast.yaml), while membership is unsettled. */
+    private static final long UNSETTLED_FRESH_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
+    static final int UNSETTLED_SECONDS = 60;
 
     private final PolicyRepository repository;
     private final ReadBackOff backOff;
@@ -48,8 +54,32 @@ public final class PolicyStore {
     private final MemoryValve valve;
     private final LastSeen<UserPolicy> lastUsers;
     private final LastSeen<ApiPolicy> lastApis;
+    private final long settledFreshNanos;
+    private final long unsettledNanos;
+    private volatile long unsettledUntil;
 
-    public PolicyStore(PolicyRepository repository, ReadBackOff backOff, HazelcastInstance hz) {
+    public PolicyStore(PolicyRepository repository, ReadBackOff backOff, HazelcastInstance hz,
+                       java.time.Duration refreshInterval) {
+        this(repository, backOff, hz, refreshInterval, java.time.Duration.ofSeconds(UNSETTLED_SECONDS));
+    }
+
+    /** @param unsettledWindow how long after a membership change (and after this start) reads are fresh for 1 s only */
+    PolicyStore(PolicyRepository repository, ReadBackOff backOff, HazelcastInstance hz,
+                java.time.Duration refreshInterval, java.time.Duration unsettledWindow) {
+        this.settledFreshNanos = Math.max(UNSETTLED_FRESH_NANOS, refreshInterval.toNanos());
+        this.unsettledNanos = unsettledWindow.toNanos();
+        unsettle();
+        hz.getCluster().addMembershipListener(new com.hazelcast.cluster.MembershipListener() {
+            @Override
+            public void memberAdded(com.hazelcast.cluster.MembershipEvent event) {
+                unsettle();
+            }
+
+            @Override
+            public void memberRemoved(com.hazelcast.cluster.MembershipEvent event) {
+                unsettle();
+            }
+        });
         this.valve = MemoryValve.of(hz);
         this.lastUsers = new LastSeen<>(LAST_SEEN_CAPACITY, valve::admitsNewEntries);
         this.lastApis = new LastSeen<>(LAST_SEEN_CAPACITY, valve::admitsNewEntries);
@@ -100,7 +130,7 @@ public final class PolicyStore {
      */
     private <V> V lookUp(IMap<String, V> cache, LastSeen<V> lastSeen, String key, long deadlineNanos, String what,
                          java.util.function.Supplier<V> load, java.util.function.Supplier<V> unreadable) {
-        V recent = lastSeen.fresh(key, FRESH_NANOS);
+        V recent = lastSeen.fresh(key, freshNanos());
         if (recent != null) {
             return recent;
         }
@@ -133,6 +163,15 @@ public final class PolicyStore {
         }
         lastSeen.rememberUnlessForgotten(key, loaded, generation);
         return loaded;
+    }
+
+    private void unsettle() {
+        unsettledUntil = System.nanoTime() + unsettledNanos;
+    }
+
+    /** How long a policy read counts as fresh now: short while membership is unsettled (see the class note). */
+    private long freshNanos() {
+        return System.nanoTime() - unsettledUntil < 0 ? UNSETTLED_FRESH_NANOS : settledFreshNanos;
     }
 
     /**

@@ -25,7 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class BusyPolicyOwnerHttpTest {
     @RegisterExtension
-    static final RunningSidecar SIDECAR = RunningSidecar.builder().set("tollgate.decision.timeout", "200ms").build();
+    static final RunningSidecar SIDECAR = RunningSidecar.builder().set("tollgate.decision.timeout", "200ms")
+            .set("tollgate.policy.refresh-interval", "1s").build();
 
     private static final long BUSY_MILLIS = 3_000;
 
@@ -110,7 +111,7 @@ class BusyPolicyOwnerHttpTest {
 
     private static PolicyStore newPolicyStore() {
         return new PolicyStore(new PolicyRepository(SIDECAR.tollgate().database().jdbi(), 1),
-                SIDECAR.tollgate().database().readBackOff(), SIDECAR.tollgate().hazelcast());
+                SIDECAR.tollgate().database().readBackOff(), SIDECAR.tollgate().hazelcast(), java.time.Duration.ofSeconds(1));
     }
 
     /** Keeps the partition thread of {@code key}'s owner busy for {@link #BUSY_MILLIS}. */
