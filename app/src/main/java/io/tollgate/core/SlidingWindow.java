@@ -156,15 +156,8 @@ public final class SlidingWindow {
 
     /** When the oldest counted unit leaves the window (the next moment {@link #used} can fall). */
     public long nextReleaseAt(long now) {
-        long h = headAt(now);
-        long shift = h - head;
-        for (int i = 0; i < span.length; i++) {
-            long slot = first + i - shift;
-            if (slot >= 0 && span[i] > 0) {
-                return releaseTime(h, (int) slot);
-            }
-        }
-        return now;
+        long release = oldestCountedRelease(now);
+        return release < 0 ? now : release;
     }
 
     /**
@@ -175,6 +168,12 @@ public final class SlidingWindow {
         if (amount <= 0) {
             return nextReleaseAt(now);
         }
+        long release = oldestCountedRelease(now);
+        return release < 0 ? releaseTime(headAt(now), SUB_BUCKETS) : release;
+    }
+
+    /** The release time of the oldest bucket still counted at {@code now}, or -1 when none is. */
+    private long oldestCountedRelease(long now) {
         long h = headAt(now);
         long shift = h - head;
         for (int i = 0; i < span.length; i++) {
@@ -183,7 +182,7 @@ public final class SlidingWindow {
                 return releaseTime(h, (int) slot);
             }
         }
-        return releaseTime(h, SUB_BUCKETS);
+        return -1;
     }
 
     /**
