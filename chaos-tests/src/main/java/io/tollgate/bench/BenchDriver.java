@@ -108,9 +108,9 @@ public final class BenchDriver {
                         active < 0 ? "none" : Long.toString(active), users.count(), (System.nanoTime() - t0) / 1e9));
                 for (int level : options.levels()) {
                     TollgateSystem.LedgerActivity ledgerStart = ledgerBefore(system);
-                    Measurement m = ClosedLoop.run("http", system.name(), users.count(),
-                            new HttpAcquireWorkload(endpoints, users), level, options.warmup(), options.measure());
-                    record(m);
+                    record(ClosedLoop.run("http", system.name(), users.count(),
+                            new HttpAcquireWorkload(endpoints, users), level, options.warmup(), options.measure(),
+                            options.repeat()));
                     ledgerAfter(system, ledgerStart, system.name() + " HTTP c=" + level);
                 }
             } catch (Exception e) {
@@ -137,7 +137,7 @@ public final class BenchDriver {
                     // Random ids out of 2^63: no user is drawn twice in practice.
                     UserPopulation users = new UserPopulation("cold-" + System.nanoTime() + "-", Long.MAX_VALUE);
                     record(ClosedLoop.run("cold", system.name(), 0, new HttpAcquireWorkload(endpoints, users),
-                            level, options.warmup(), options.measure()));
+                            level, options.warmup(), options.measure(), options.repeat()));
                 }
             } catch (Exception e) {
                 note("never-seen users " + name + ": failed: " + e);
@@ -152,7 +152,8 @@ public final class BenchDriver {
              RedisSlidingLog log = new RedisSlidingLog("127.0.0.1", redis.port(), 64)) {
             for (int level : options.backendLevels()) {
                 record(ClosedLoop.run("backend", "redis-lua (jedis EVALSHA)", users.count(),
-                        BackendWorkloads.redisScript(log, users), level, options.warmup(), options.measure()));
+                        BackendWorkloads.redisScript(log, users), level, options.warmup(), options.measure(),
+                        options.repeat()));
             }
             RedisMemory.Result r = RedisMemory.measure(log, "memory-enterprise");
             memory.add(new MemoryRow("redis-lua", r.bytes(), String.format(
@@ -170,7 +171,8 @@ public final class BenchDriver {
             Bucket4jLimiter limiter = new Bucket4jLimiter(member);
             for (int level : options.backendLevels()) {
                 record(ClosedLoop.run("backend", "bucket4j-hz (tryConsume, embedded member)", users.count(),
-                        BackendWorkloads.bucket4jCall(limiter, users), level, options.warmup(), options.measure()));
+                        BackendWorkloads.bucket4jCall(limiter, users), level, options.warmup(), options.measure(),
+                        options.repeat()));
             }
             Bucket4jMemory.Result r = Bucket4jMemory.measure(member, "memory-enterprise");
             memory.add(new MemoryRow("bucket4j-hz", r.bytesPerEntry(), String.format(
@@ -191,12 +193,12 @@ public final class BenchDriver {
                 for (int level : options.backendLevels()) {
                     record(ClosedLoop.run("backend", name, users.count(),
                             BackendWorkloads.tollgateEntryProcessor(tollgate.users(), users, true), level,
-                            options.warmup(), options.measure()));
+                            options.warmup(), options.measure(), options.repeat()));
                     if (size == 1) {
                         // Before caller sequences: every operation id remembered 60 s (still so for request_ids).
                         record(ClosedLoop.run("backend", "tollgate-hz-1 before (every operation id kept 60 s)",
                                 users.count(), BackendWorkloads.tollgateEntryProcessor(tollgate.users(), users, false),
-                                level, options.warmup(), options.measure()));
+                                level, options.warmup(), options.measure(), options.repeat()));
                     }
                 }
                 if (size == 1) {
@@ -247,7 +249,7 @@ public final class BenchDriver {
                     note("scale " + system.name() + " " + count + " users: " + how);
                     TollgateSystem.LedgerActivity ledgerStart = ledgerBefore(system);
                     record(ClosedLoop.run("scale", system.name(), count, new HttpAcquireWorkload(endpoints, users),
-                            options.scaleConcurrency(), options.warmup(), options.measure()));
+                            options.scaleConcurrency(), options.warmup(), options.measure(), options.repeat()));
                     ledgerAfter(system, ledgerStart, "scale " + system.name() + " " + count + " users c=" + options.scaleConcurrency());
                 }
             } catch (Exception e) {
@@ -295,11 +297,21 @@ public final class BenchDriver {
         }
     }
 
-    private void record(Measurement m) {
-        measurements.add(m);
-        log(String.format("%-8s %-44s c=%-3d users=%-8d %9.0f/s p50=%7.0fus p99=%7.0fus p99.9=%7.0fus allowed=%d denied=%d errors=%d",
-                m.kind(), m.system(), m.concurrency(), m.users(), m.throughput(), m.p50Micros(), m.p99Micros(),
-                m.p999Micros(), m.allowed(), m.denied(), m.errors()));
+    /** Keeps every repetition of one point; logs each, then the point's median and spread. */
+    private void record(List<Measurement> repetitions) {
+        for (Measurement m : repetitions) {
+            measurements.add(m);
+            log(String.format("%-8s %-44s c=%-3d users=%-8d #%d %9.0f/s p50=%7.0fus p99=%7.0fus p99.9=%7.0fus allowed=%d denied=%d errors=%d",
+                    m.kind(), m.system(), m.concurrency(), m.users(), m.repetition(), m.throughput(), m.p50Micros(),
+                    m.p99Micros(), m.p999Micros(), m.allowed(), m.denied(), m.errors()));
+        }
+        if (repetitions.size() > 1) {
+            PointSummary s = PointSummary.summarize(repetitions);
+            log(String.format("%-8s %-44s c=%-3d median of %d: %.0f/s (%s, %s) p50=%.0fus p99=%.0fus p99.9=%.0fus",
+                    s.median().kind(), s.median().system(), s.median().concurrency(), s.repetitions(),
+                    s.median().throughput(), s.range(), s.spread(), s.median().p50Micros(), s.median().p99Micros(),
+                    s.median().p999Micros()));
+        }
     }
 
     private void note(String text) {

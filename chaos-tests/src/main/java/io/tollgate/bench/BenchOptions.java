@@ -13,7 +13,8 @@ import java.util.List;
 record BenchOptions(boolean smoke, Path out, Path tollgateJar, Path baselineJar, Path jmhCsv, List<String> systems,
                     List<Integer> levels, Duration warmup, Duration measure, long users,
                     List<Integer> backendLevels, List<Long> scaleUsers, int scaleConcurrency,
-                    long prefillSeconds, List<String> scaleSystems, List<String> phases, List<Integer> coldLevels) {
+                    long prefillSeconds, List<String> scaleSystems, List<String> phases, List<Integer> coldLevels,
+                    int repeat) {
 
     static final List<String> ALL_SYSTEMS = List.of("floor", "redis", "bucket4j-1", "bucket4j-3", "tollgate-1", "tollgate-3");
 
@@ -37,6 +38,8 @@ record BenchOptions(boolean smoke, Path out, Path tollgateJar, Path baselineJar,
         List<String> phases = smoke ? List.of("http", "cold", "backend") : List.of("http", "cold", "backend", "scale");
         // 200: the chaos suite's bursts of never-seen users (HostileInputTest).
         List<Integer> coldLevels = smoke ? List.of(16) : List.of(16, 200);
+        // Measured windows per point, back to back after one warm-up: the report gives their median and spread.
+        int repeat = smoke ? 1 : 3;
         for (int i = 0; i < argv.length; i++) {
             String a = argv[i];
             switch (a) {
@@ -55,6 +58,7 @@ record BenchOptions(boolean smoke, Path out, Path tollgateJar, Path baselineJar,
                 case "--prefill-seconds" -> prefillSeconds = Long.parseLong(argv[++i]);
                 case "--phases" -> phases = List.of(argv[++i].split(","));
                 case "--cold-levels" -> coldLevels = ints(argv[++i]);
+                case "--repeat" -> repeat = positive(a, Integer.parseInt(argv[++i]));
                 default -> throw new IllegalArgumentException("unknown option " + a);
             }
         }
@@ -65,7 +69,14 @@ record BenchOptions(boolean smoke, Path out, Path tollgateJar, Path baselineJar,
             systems = List.copyOf(withBaseline);
         }
         return new BenchOptions(smoke, out, jar, baseline, jmh, systems, levels, warmup, measure, users, backendLevels,
-                scaleUsers, scaleConcurrency, prefillSeconds, scaleSystems, phases, coldLevels);
+                scaleUsers, scaleConcurrency, prefillSeconds, scaleSystems, phases, coldLevels, repeat);
+    }
+
+    private static int positive(String option, int value) {
+        if (value < 1) {
+            throw new IllegalArgumentException(option + " must be at least 1: " + value);
+        }
+        return value;
     }
 
     private static List<Integer> ints(String csv) {
