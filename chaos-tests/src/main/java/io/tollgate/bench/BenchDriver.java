@@ -76,9 +76,21 @@ public final class BenchDriver {
             // ===== TOLLGATE: 1 and 3 members, from app/target/tollgate.jar (see TollgateSystem) =====
             case "tollgate-1" -> new TollgateSystem(options.tollgateJar(), 1, logDir);
             case "tollgate-3" -> new TollgateSystem(options.tollgateJar(), 3, logDir);
+            // The sidecar's own floor: tollgate-1's launcher, loaded with GET /health/live (see load()).
+            case "tollgate-floor" -> new TollgateSystem(options.tollgateJar(), "tollgate-floor", 1, logDir);
             case "tollgate-1-before" -> new TollgateSystem(options.baselineJar(), "tollgate-1-before", 1, logDir);
             default -> throw new IllegalArgumentException("unknown system " + name);
         };
+    }
+
+    /** Systems whose load is not acquires: they have no users to decide for. */
+    private static boolean isFloor(String name) {
+        return name.equals("tollgate-floor");
+    }
+
+    /** The load a system's HTTP points get: acquires by {@code users}, or GET /health/live for tollgate-floor. */
+    private static Workload load(String name, List<InetSocketAddress> endpoints, UserPopulation users) {
+        return isFloor(name) ? new HealthLiveWorkload(endpoints) : new HttpAcquireWorkload(endpoints, users);
     }
 
     private boolean skipUnavailable(String name) {
@@ -109,7 +121,7 @@ public final class BenchDriver {
                 for (int level : options.levels()) {
                     TollgateSystem.LedgerActivity ledgerStart = ledgerBefore(system);
                     record(ClosedLoop.run("http", system.name(), users.count(),
-                            new HttpAcquireWorkload(endpoints, users), level, options.warmup(), options.measure(),
+                            load(name, endpoints, users), level, options.warmup(), options.measure(),
                             options.repeat()));
                     ledgerAfter(system, ledgerStart, system.name() + " HTTP c=" + level);
                 }
@@ -127,7 +139,7 @@ public final class BenchDriver {
      */
     private void neverSeenUsers() {
         for (String name : options.systems()) {
-            if (!name.startsWith("tollgate") || skipUnavailable(name)) {
+            if (!name.startsWith("tollgate") || isFloor(name) || skipUnavailable(name)) {
                 continue;
             }
             try (SystemUnderTest system = system(name)) {

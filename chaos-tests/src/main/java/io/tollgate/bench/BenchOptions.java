@@ -16,7 +16,12 @@ record BenchOptions(boolean smoke, Path out, Path tollgateJar, Path baselineJar,
                     long prefillSeconds, List<String> scaleSystems, List<String> phases, List<Integer> coldLevels,
                     int repeat) {
 
-    static final List<String> ALL_SYSTEMS = List.of("floor", "redis", "bucket4j-1", "bucket4j-3", "tollgate-1", "tollgate-3");
+    /**
+     * Every system of the full run. "floor" is the Helidon front answering without deciding; "tollgate-floor"
+     * is a Tollgate sidecar (the tollgate-1 launcher) loaded with GET /health/live instead of acquires.
+     */
+    static final List<String> ALL_SYSTEMS = List.of("floor", "redis", "bucket4j-1", "bucket4j-3", "tollgate-floor",
+            "tollgate-1", "tollgate-3");
 
     static BenchOptions parse(String[] argv) {
         boolean smoke = Arrays.asList(argv).contains("--smoke");
@@ -25,7 +30,7 @@ record BenchOptions(boolean smoke, Path out, Path tollgateJar, Path baselineJar,
         Path jmh = null;
         Path baseline = null;
         // Smoke: seconds-long, one member per system, only to prove the command still works end to end.
-        List<String> systems = smoke ? List.of("floor", "redis", "bucket4j-1", "tollgate-1") : ALL_SYSTEMS;
+        List<String> systems = smoke ? List.of("floor", "redis", "bucket4j-1", "tollgate-floor", "tollgate-1") : ALL_SYSTEMS;
         List<Integer> levels = smoke ? List.of(1, 4) : List.of(1, 4, 16, 64);
         Duration warmup = smoke ? Duration.ofMillis(300) : Duration.ofSeconds(3);
         Duration measure = smoke ? Duration.ofMillis(500) : Duration.ofSeconds(6);

@@ -111,7 +111,10 @@ final class BenchReport {
             b.append(String.format(Locale.ROOT, " %d | %d |%n", m.denied(), m.errors()));
         }
         b.append("\n\"÷ X\" is this row's median throughput divided by X's median throughput at the same concurrency ")
-                .append("(blank where X was not measured).\n\n");
+                .append("(blank where X was not measured). tollgate-floor is a Tollgate sidecar (tollgate-1's launcher, ")
+                .append("every filter on) answering GET /health/live instead of acquires: \"÷ tollgate-floor\" is the share ")
+                .append("of the sidecar's cheapest route that an acquire keeps. http-floor is the baselines' Helidon front ")
+                .append("parsing the acquire and answering without deciding.\n\n");
 
         b.append("## Never-seen users over HTTP (Tollgate)\n\n");
         b.append("Every acquire by a user new to the system: its policy and ledger base are read from PostgreSQL. ")
@@ -188,7 +191,7 @@ final class BenchReport {
     }
 
     /** The systems every HTTP row's median throughput is divided by, at the same concurrency. */
-    static final List<String> RATIO_BASES = List.of("redis-lua", "http-floor");
+    static final List<String> RATIO_BASES = List.of("bucket4j-hz-1", "redis-lua", "tollgate-floor", "http-floor");
 
     private List<PointSummary> kind(String kind) {
         return points.stream().filter(p -> p.median().kind().equals(kind)).toList();
