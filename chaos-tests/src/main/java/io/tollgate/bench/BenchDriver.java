@@ -60,6 +60,9 @@ public final class BenchDriver {
         if (options.phases().contains("scale")) {
             driver.scale();
         }
+        if (options.phases().contains("open")) {
+            driver.openLoop();
+        }
         driver.notes.add("Load average (1/5/15 min) at end: " + Machine.loadAverage() + ".");
         driver.notes.add(String.format("Driver wall time: %.0f s.", (System.nanoTime() - start) / 1e9));
         new BenchReport(Machine.describe(), options, driver.measurements, driver.memory, driver.ledger, driver.notes).write();
@@ -272,6 +275,51 @@ public final class BenchDriver {
     }
 
     /**
+     * Open loop: each system, started anew with the sweep's users registered and made active, gets requests
+     * at a fixed arrival rate over a pool of connections ({@link OpenLoop}): {@code --open-rate}, or
+     * {@code --open-fraction} (default half) of its closed-loop median at c=64 from this run's sweep; a system
+     * the sweep did not measure at c=64 gets one closed-loop window at c=64 first, not reported as a point.
+     */
+    private void openLoop() {
+        for (String name : options.systems()) {
+            if (skipUnavailable(name)) {
+                continue;
+            }
+            UserPopulation users = new UserPopulation("u", options.users());
+            try (SystemUnderTest system = system(name)) {
+                log("open loop: starting " + system.name());
+                List<InetSocketAddress> endpoints = system.start();
+                system.prepareUsers(users);
+                prefill(system, users);
+                double rate = options.openRate();
+                if (rate <= 0) {
+                    double max = kind("http").stream()
+                            .filter(p -> p.median().system().equals(system.name()) && p.median().concurrency() == 64)
+                            .mapToDouble(p -> p.median().throughput()).findFirst().orElse(-1);
+                    String basis = "the sweep's median at c=64";
+                    if (max < 0) {
+                        max = ClosedLoop.run("open-basis", system.name(), users.count(), load(name, endpoints, users), 64,
+                                options.warmup(), options.measure()).throughput();
+                        basis = "one closed-loop window at c=64 measured for it";
+                    }
+                    rate = options.openFraction() * max;
+                    note(String.format(java.util.Locale.ROOT, "open loop %s: %.0f requests/s = %.2f × %.0f/s, %s",
+                            system.name(), rate, options.openFraction(), max, basis));
+                }
+                record(OpenLoop.run("open", system.name(), users.count(), load(name, endpoints, users),
+                        options.openConnections(), rate, options.warmup(), options.measure(), options.repeat()));
+            } catch (Exception e) {
+                note("open loop " + name + ": failed: " + e);
+                e.printStackTrace();
+            }
+        }
+    }
+
+    private List<PointSummary> kind(String kind) {
+        return PointSummary.of(measurements.stream().filter(m -> m.kind().equals(kind)).toList());
+    }
+
+    /**
      * A failed prefill (e.g. a member refusing calls while it starts) leaves the users
      * cold instead of dropping the whole system from the run; the note says so.
      */
@@ -313,9 +361,10 @@ public final class BenchDriver {
     private void record(List<Measurement> repetitions) {
         for (Measurement m : repetitions) {
             measurements.add(m);
-            log(String.format("%-8s %-44s c=%-3d users=%-8d #%d %9.0f/s p50=%7.0fus p99=%7.0fus p99.9=%7.0fus allowed=%d denied=%d errors=%d",
+            log(String.format("%-8s %-44s c=%-3d users=%-8d #%d %9.0f/s p50=%7.0fus p99=%7.0fus p99.9=%7.0fus allowed=%d denied=%d errors=%d%s",
                     m.kind(), m.system(), m.concurrency(), m.users(), m.repetition(), m.throughput(), m.p50Micros(),
-                    m.p99Micros(), m.p999Micros(), m.allowed(), m.denied(), m.errors()));
+                    m.p99Micros(), m.p999Micros(), m.allowed(), m.denied(), m.errors(),
+                    m.offeredPerSecond() > 0 ? String.format(" offered=%.0f/s", m.offeredPerSecond()) : ""));
         }
         if (repetitions.size() > 1) {
             PointSummary s = PointSummary.summarize(repetitions);

@@ -14,7 +14,7 @@ record BenchOptions(boolean smoke, Path out, Path tollgateJar, Path baselineJar,
                     List<Integer> levels, Duration warmup, Duration measure, long users,
                     List<Integer> backendLevels, List<Long> scaleUsers, int scaleConcurrency,
                     long prefillSeconds, List<String> scaleSystems, List<String> phases, List<Integer> coldLevels,
-                    int repeat) {
+                    int repeat, double openRate, double openFraction, int openConnections) {
 
     /**
      * Every system of the full run. "floor" is the Helidon front answering without deciding; "tollgate-floor"
@@ -45,6 +45,11 @@ record BenchOptions(boolean smoke, Path out, Path tollgateJar, Path baselineJar,
         List<Integer> coldLevels = smoke ? List.of(16) : List.of(16, 200);
         // Measured windows per point, back to back after one warm-up: the report gives their median and spread.
         int repeat = smoke ? 1 : 3;
+        // Open loop (--phases open): a fixed arrival rate, --open-rate or this fraction of the system's closed-loop
+        // median at c=64, sent over a pool of this many connections.
+        double openRate = 0;
+        double openFraction = 0.5;
+        int openConnections = 64;
         for (int i = 0; i < argv.length; i++) {
             String a = argv[i];
             switch (a) {
@@ -64,6 +69,9 @@ record BenchOptions(boolean smoke, Path out, Path tollgateJar, Path baselineJar,
                 case "--phases" -> phases = List.of(argv[++i].split(","));
                 case "--cold-levels" -> coldLevels = ints(argv[++i]);
                 case "--repeat" -> repeat = positive(a, Integer.parseInt(argv[++i]));
+                case "--open-rate" -> openRate = Double.parseDouble(argv[++i]);
+                case "--open-fraction" -> openFraction = Double.parseDouble(argv[++i]);
+                case "--open-connections" -> openConnections = positive(a, Integer.parseInt(argv[++i]));
                 default -> throw new IllegalArgumentException("unknown option " + a);
             }
         }
@@ -74,7 +82,8 @@ record BenchOptions(boolean smoke, Path out, Path tollgateJar, Path baselineJar,
             systems = List.copyOf(withBaseline);
         }
         return new BenchOptions(smoke, out, jar, baseline, jmh, systems, levels, warmup, measure, users, backendLevels,
-                scaleUsers, scaleConcurrency, prefillSeconds, scaleSystems, phases, coldLevels, repeat);
+                scaleUsers, scaleConcurrency, prefillSeconds, scaleSystems, phases, coldLevels, repeat,
+                openRate, openFraction, openConnections);
     }
 
     private static int positive(String option, int value) {

@@ -45,21 +45,22 @@ final class BenchReport {
         // Every repetition's raw row (repetition 1..N), then the point's row with repetition "median":
         // median throughput and percentiles, counts summed over the repetitions, and the throughput's spread.
         StringBuilder b = new StringBuilder("kind,system,concurrency,users,seconds,calls,allowed,denied,errors,throughput_per_s,"
-                + "p50_us,p99_us,p999_us,max_us,bytes_per_user,repetition,throughput_min_per_s,throughput_max_per_s,spread_pct\n");
+                + "p50_us,p99_us,p999_us,max_us,bytes_per_user,repetition,throughput_min_per_s,throughput_max_per_s,spread_pct,"
+                + "offered_per_s\n");
         for (PointSummary p : points) {
             for (Measurement m : measurements) {
                 if (samePoint(m, p.median())) {
-                    b.append(csvRow(m)).append(String.format(Locale.ROOT, ",%d,,,%n", m.repetition()));
+                    b.append(csvRow(m)).append(String.format(Locale.ROOT, ",%d,,,,%s%n", m.repetition(), offered(m)));
                 }
             }
-            b.append(csvRow(p.median())).append(String.format(Locale.ROOT, ",median,%.1f,%.1f,%.1f%n",
-                    p.minThroughput(), p.maxThroughput(), p.spreadPercent()));
+            b.append(csvRow(p.median())).append(String.format(Locale.ROOT, ",median,%.1f,%.1f,%.1f,%s%n",
+                    p.minThroughput(), p.maxThroughput(), p.spreadPercent(), offered(p.median())));
         }
         for (BenchDriver.MemoryRow r : memory) {
-            b.append(String.format(Locale.ROOT, "memory,\"%s\",,1,,,,,,,,,,,%d,,,,%n", r.system(), r.bytesPerUser()));
+            b.append(String.format(Locale.ROOT, "memory,\"%s\",,1,,,,,,,,,,,%d,,,,,%n", r.system(), r.bytesPerUser()));
         }
         for (JmhRow r : jmh) {
-            b.append(String.format(Locale.ROOT, "jmh,\"%s\",%d,,,,,,,%.1f,,,,,,,,,%n", r.benchmark(), r.threads(), r.opsPerSecond()));
+            b.append(String.format(Locale.ROOT, "jmh,\"%s\",%d,,,,,,,%.1f,,,,,,,,,,%n", r.benchmark(), r.threads(), r.opsPerSecond()));
         }
         return b.toString();
     }
@@ -68,6 +69,10 @@ final class BenchReport {
         return String.format(Locale.ROOT, "%s,\"%s\",%d,%d,%.2f,%d,%d,%d,%d,%.1f,%.0f,%.0f,%.0f,%.0f,",
                 m.kind(), m.system(), m.concurrency(), m.users(), m.seconds(), m.calls(), m.allowed(), m.denied(),
                 m.errors(), m.throughput(), m.p50Micros(), m.p99Micros(), m.p999Micros(), m.maxMicros());
+    }
+
+    private static String offered(Measurement m) {
+        return m.offeredPerSecond() > 0 ? String.format(Locale.ROOT, "%.1f", m.offeredPerSecond()) : "";
     }
 
     private static boolean samePoint(Measurement a, Measurement b) {
@@ -163,6 +168,24 @@ final class BenchReport {
                     m.concurrency(), m.throughput(), p.range(), p.spread(), ms(m.p99Micros()), 1e6 / m.throughput(), vs));
         }
         b.append("\n\"vs 1k users\" is the cost per decision relative to the smallest population (1.00 = flat).\n");
+
+        if (!kind("open").isEmpty()) {
+            b.append("\n## Open loop: fixed arrival rate\n\n");
+            b.append("Requests sent at a fixed rate over a pool of connections, each at its intended time; latency is ")
+                    .append("measured from the intended send time, so time spent waiting for a free connection or behind a ")
+                    .append("stalled call counts (coordinated omission corrected). The rate is `--open-rate`, or ")
+                    .append(String.format(Locale.ROOT, "%.2f", options.openFraction()))
+                    .append(" × the system's closed-loop median at c=64 (see the notes). \"achieved/s\" counts answers ")
+                    .append("received during each window; errors include requests never sent before the drain deadline.\n\n");
+            b.append("| system | connections | offered/s | achieved/s | min–max | ± | p50 ms | p99 ms | p99.9 ms | denied | errors |\n"
+                    + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+            for (PointSummary p : kind("open")) {
+                Measurement m = p.median();
+                b.append(String.format(Locale.ROOT, "| %s | %d | %.0f | %.0f | %s | %s | %s | %s | %s | %d | %d |%n",
+                        m.system(), m.concurrency(), m.offeredPerSecond(), m.throughput(), p.range(), p.spread(),
+                        ms(m.p50Micros()), ms(m.p99Micros()), ms(m.p999Micros()), m.denied(), m.errors()));
+            }
+        }
 
         b.append("\n## Ledger writes to PostgreSQL (Tollgate)\n\n");
         b.append("From pg_stat_database of the sidecars' database (xact_commit; tup_inserted + tup_updated) and the ")

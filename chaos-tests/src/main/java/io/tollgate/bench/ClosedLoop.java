@@ -97,7 +97,7 @@ final class ClosedLoop {
             long calls = total.getTotalCount();
             result.add(new Measurement(kind, system, concurrency, users, seconds, calls, allowed, denied, errors,
                     calls / seconds, total.getValueAtPercentile(50), total.getValueAtPercentile(99),
-                    total.getValueAtPercentile(99.9), total.getMaxValue(), r + 1));
+                    total.getValueAtPercentile(99.9), total.getMaxValue(), r + 1, 0));
         }
         for (Worker w : workers) {
             w.caller.close();

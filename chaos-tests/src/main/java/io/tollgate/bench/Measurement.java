@@ -7,8 +7,10 @@ package io.tollgate.bench;
  *
  * @param kind "http", "cold" (never-seen users), "backend", "scale", "open" (open loop) or "many" (skewed users)
  * @param repetition 1..N within its point
+ * @param offeredPerSecond the open loop's arrival rate (then throughput is the achieved rate); 0 for a closed loop
  */
 record Measurement(String kind, String system, int concurrency, long users, double seconds, long calls,
                    long allowed, long denied, long errors, double throughput,
-                   double p50Micros, double p99Micros, double p999Micros, double maxMicros, int repetition) {
+                   double p50Micros, double p99Micros, double p999Micros, double maxMicros, int repetition,
+                   double offeredPerSecond) {
 }

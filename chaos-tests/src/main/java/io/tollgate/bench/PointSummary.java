@@ -67,7 +67,7 @@ record PointSummary(Measurement median, double minThroughput, double maxThroughp
         Measurement median = new Measurement(first.kind(), first.system(), first.concurrency(), first.users(), seconds,
                 calls, allowed, denied, errors, median(reps, Measurement::throughput), median(reps, Measurement::p50Micros),
                 median(reps, Measurement::p99Micros), median(reps, Measurement::p999Micros),
-                median(reps, Measurement::maxMicros), 0);
+                median(reps, Measurement::maxMicros), 0, median(reps, Measurement::offeredPerSecond));
         double min = reps.stream().mapToDouble(Measurement::throughput).min().orElse(0);
         double max = reps.stream().mapToDouble(Measurement::throughput).max().orElse(0);
         return new PointSummary(median, min, max, reps.size());
