@@ -63,6 +63,9 @@ public final class BenchDriver {
         if (options.phases().contains("open")) {
             driver.openLoop();
         }
+        if (options.phases().contains("many")) {
+            driver.manyUsers();
+        }
         driver.notes.add("Load average (1/5/15 min) at end: " + Machine.loadAverage() + ".");
         driver.notes.add(String.format("Driver wall time: %.0f s.", (System.nanoTime() - start) / 1e9));
         new BenchReport(Machine.describe(), options, driver.measurements, driver.memory, driver.ledger, driver.notes).write();
@@ -310,6 +313,42 @@ public final class BenchDriver {
                         options.openConnections(), rate, options.warmup(), options.measure(), options.repeat()));
             } catch (Exception e) {
                 note("open loop " + name + ": failed: " + e);
+                e.printStackTrace();
+            }
+        }
+    }
+
+    /**
+     * A marketplace's shape: {@code --many-users} users (default 100,000), each call's user drawn with Zipf
+     * popularity ({@code --many-zipf}, default s = 1), closed loop at {@code --many-levels} (16 and 64). Users
+     * are registered ENTERPRISE as in the sweep and made active first (bounded by the prefill time). The hot
+     * head of the distribution calls more than ENTERPRISE allows, so part of the answers are denials, alike in
+     * every system (same limits). Not for tollgate-floor (no users).
+     */
+    private void manyUsers() {
+        for (String name : options.systems()) {
+            if (isFloor(name) || skipUnavailable(name)) {
+                continue;
+            }
+            UserPopulation users = UserPopulation.zipf("m", options.manyUsers(), options.manyZipf());
+            try (SystemUnderTest system = system(name)) {
+                log("many users: starting " + system.name());
+                List<InetSocketAddress> endpoints = system.start();
+                long t0 = System.nanoTime();
+                system.prepareUsers(users);
+                long active = prefill(system, users);
+                note(String.format(java.util.Locale.ROOT, "many users %s: %s of %d users made active first (%.1f s); "
+                                + "Zipf s=%.2f, the most popular user draws %.1f%% of the calls", system.name(),
+                        active < 0 ? "none" : Long.toString(active), users.count(), (System.nanoTime() - t0) / 1e9,
+                        options.manyZipf(), 100 * users.zipf().probability(0)));
+                for (int level : options.manyLevels()) {
+                    TollgateSystem.LedgerActivity ledgerStart = ledgerBefore(system);
+                    record(ClosedLoop.run("many", system.name(), users.count(), load(name, endpoints, users), level,
+                            options.warmup(), options.measure(), options.repeat()));
+                    ledgerAfter(system, ledgerStart, "many users " + system.name() + " c=" + level);
+                }
+            } catch (Exception e) {
+                note("many users " + name + ": failed: " + e);
                 e.printStackTrace();
             }
         }

@@ -14,7 +14,8 @@ record BenchOptions(boolean smoke, Path out, Path tollgateJar, Path baselineJar,
                     List<Integer> levels, Duration warmup, Duration measure, long users,
                     List<Integer> backendLevels, List<Long> scaleUsers, int scaleConcurrency,
                     long prefillSeconds, List<String> scaleSystems, List<String> phases, List<Integer> coldLevels,
-                    int repeat, double openRate, double openFraction, int openConnections) {
+                    int repeat, double openRate, double openFraction, int openConnections,
+                    int manyUsers, double manyZipf, List<Integer> manyLevels) {
 
     /**
      * Every system of the full run. "floor" is the Helidon front answering without deciding; "tollgate-floor"
@@ -50,6 +51,10 @@ record BenchOptions(boolean smoke, Path out, Path tollgateJar, Path baselineJar,
         double openRate = 0;
         double openFraction = 0.5;
         int openConnections = 64;
+        // Many users (--phases many): a marketplace's shape, many ENTERPRISE users with Zipf popularity.
+        int manyUsers = 100_000;
+        double manyZipf = 1.0;
+        List<Integer> manyLevels = List.of(16, 64);
         for (int i = 0; i < argv.length; i++) {
             String a = argv[i];
             switch (a) {
@@ -72,6 +77,9 @@ record BenchOptions(boolean smoke, Path out, Path tollgateJar, Path baselineJar,
                 case "--open-rate" -> openRate = Double.parseDouble(argv[++i]);
                 case "--open-fraction" -> openFraction = Double.parseDouble(argv[++i]);
                 case "--open-connections" -> openConnections = positive(a, Integer.parseInt(argv[++i]));
+                case "--many-users" -> manyUsers = positive(a, Integer.parseInt(argv[++i]));
+                case "--many-zipf" -> manyZipf = Double.parseDouble(argv[++i]);
+                case "--many-levels" -> manyLevels = ints(argv[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + a);
             }
         }
@@ -83,7 +91,7 @@ record BenchOptions(boolean smoke, Path out, Path tollgateJar, Path baselineJar,
         }
         return new BenchOptions(smoke, out, jar, baseline, jmh, systems, levels, warmup, measure, users, backendLevels,
                 scaleUsers, scaleConcurrency, prefillSeconds, scaleSystems, phases, coldLevels, repeat,
-                openRate, openFraction, openConnections);
+                openRate, openFraction, openConnections, manyUsers, manyZipf, manyLevels);
     }
 
     private static int positive(String option, int value) {

@@ -187,6 +187,29 @@ final class BenchReport {
             }
         }
 
+        if (!kind("many").isEmpty()) {
+            List<String> bases = RATIO_BASES.stream().filter(x -> !x.equals("tollgate-floor")).toList();
+            b.append("\n## Many users, skewed popularity\n\n");
+            b.append(String.format(Locale.ROOT, "%,d ENTERPRISE users (registered and made active first, see the notes), "
+                    + "each call's user drawn with Zipf popularity (s = %.2f: the k-th most popular user is drawn ∝ 1/k^s); "
+                    + "closed loop. The most popular users call more than ENTERPRISE allows (1,000/min), so part of the "
+                    + "answers are denials, under the same limits in every system.%n%n", options.manyUsers(), options.manyZipf()));
+            b.append("| system | users | concurrency | acquires/s | min–max | ± | p50 ms | p99 ms | p99.9 ms |");
+            bases.forEach(base -> b.append(" ÷ ").append(base).append(" |"));
+            b.append(" denied | errors |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+            bases.forEach(base -> b.append("---:|"));
+            b.append("---:|---:|\n");
+            for (PointSummary p : kind("many")) {
+                Measurement m = p.median();
+                b.append(String.format(Locale.ROOT, "| %s | %,d | %d | %.0f | %s | %s | %s | %s | %s |", m.system(), m.users(),
+                        m.concurrency(), m.throughput(), p.range(), p.spread(), ms(m.p50Micros()), ms(m.p99Micros()),
+                        ms(m.p999Micros())));
+                bases.forEach(base -> b.append(' ').append(ratio("many", m, base)).append(" |"));
+                b.append(String.format(Locale.ROOT, " %.1f%% | %d |%n",
+                        m.calls() == 0 ? 0.0 : 100.0 * m.denied() / m.calls(), m.errors()));
+            }
+        }
+
         b.append("\n## Ledger writes to PostgreSQL (Tollgate)\n\n");
         b.append("From pg_stat_database of the sidecars' database (xact_commit; tup_inserted + tup_updated) and the ")
                 .append("members' flush rounds (GET /admin/ledger/status), over warm-up + measurement of each point.\n\n");
