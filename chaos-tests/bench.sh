@@ -58,11 +58,25 @@ if [[ $SMOKE -eq 1 ]]; then JMH_ARGS=(-wi 1 -w 200ms -i 1 -r 200ms -f 1); else J
   -rf csv -rff "$OUT/jmh.csv" > "$OUT/jmh.log" 2>&1 || { echo "bench: JMH failed, see $OUT/jmh.log" >&2; tail -20 "$OUT/jmh.log" >&2; exit 1; }
 tail -4 "$OUT/jmh.log"
 
+# What produced this run, for the report's header: the command as typed (with the variables that change
+# what is measured) and the revision measured (marked when tracked files outside docs/ differ from it).
+COMMAND="bash chaos-tests/bench.sh"
+(( $# )) && COMMAND+=" $(printf '%q ' "$@")" && COMMAND="${COMMAND% }"
+[[ -n "${BENCH_TOLLGATE_JVM_OPTS:-}" ]] && COMMAND="BENCH_TOLLGATE_JVM_OPTS=$(printf '%q' "$BENCH_TOLLGATE_JVM_OPTS") $COMMAND"
+[[ -n "${BENCH_BASELINE_REF:-}" ]] && COMMAND="BENCH_BASELINE_REF=$(printf '%q' "$BENCH_BASELINE_REF") $COMMAND"
+REPORT_ARGS=(--command "$COMMAND")
+if REVISION=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null); then
+  git -C "$ROOT" diff --quiet HEAD -- . ':(exclude)docs' 2>/dev/null || REVISION+=" with uncommitted changes"
+  REPORT_ARGS+=(--revision "$REVISION")
+fi
+# A full run (not --smoke, nothing narrowed) also writes docs/benchmarks.md; the driver decides and says why not.
+[[ $SMOKE -eq 0 ]] && REPORT_ARGS+=(--docs "$ROOT/docs/benchmarks.md")
+
 # 2. Everything else, in one driver process (it starts and stops every server and redis-server itself).
 cd "$HERE"
 "$JAVA" "${HZ_FLAGS[@]}" -Xmx2g -Djava.awt.headless=true -Dhazelcast.phone.home.enabled=false \
   -Dhazelcast.logging.type=jdk -Dhazelcast.logging.level=WARNING \
   -cp "$CP" io.tollgate.bench.BenchDriver --out "$OUT" --tollgate-jar "$ROOT/app/target/tollgate.jar" \
-  --jmh-csv "$OUT/jmh.csv" "${BASELINE_ARGS[@]}" "$@"
+  --jmh-csv "$OUT/jmh.csv" "${BASELINE_ARGS[@]}" "${REPORT_ARGS[@]}" "$@"
 
 echo "bench: $OUT/results.md"

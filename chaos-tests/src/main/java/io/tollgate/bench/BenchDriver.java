@@ -68,6 +68,11 @@ public final class BenchDriver {
         }
         driver.notes.add("Load average (1/5/15 min) at end: " + Machine.loadAverage() + ".");
         driver.notes.add(String.format("Driver wall time: %.0f s.", (System.nanoTime() - start) / 1e9));
+        if (options.docs() != null && !options.full()) {
+            Path page = options.docs().toAbsolutePath();
+            driver.note(page.getParent().getFileName() + "/" + page.getFileName() + " not written: not a full run ("
+                    + options.partialReason() + ")");
+        }
         new BenchReport(Machine.describe(), options, driver.measurements, driver.memory, driver.ledger, driver.notes).write();
         System.out.println("bench results in " + options.out().toAbsolutePath());
         System.exit(0);

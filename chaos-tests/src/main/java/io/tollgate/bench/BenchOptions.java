@@ -15,7 +15,13 @@ record BenchOptions(boolean smoke, Path out, Path tollgateJar, Path baselineJar,
                     List<Integer> backendLevels, List<Long> scaleUsers, int scaleConcurrency,
                     long prefillSeconds, List<String> scaleSystems, List<String> phases, List<Integer> coldLevels,
                     int repeat, double openRate, double openFraction, int openConnections,
-                    int manyUsers, double manyZipf, List<Integer> manyLevels) {
+                    int manyUsers, double manyZipf, List<Integer> manyLevels,
+                    Path docs, String command, String revision, String partialReason) {
+
+    /** Whether this run measures at least the full run: then, given {@code --docs}, it writes that page. */
+    boolean full() {
+        return partialReason == null;
+    }
 
     /**
      * Every system of the full run. "floor" is the Helidon front answering without deciding; "tollgate-floor"
@@ -55,6 +61,11 @@ record BenchOptions(boolean smoke, Path out, Path tollgateJar, Path baselineJar,
         int manyUsers = 100_000;
         double manyZipf = 1.0;
         List<Integer> manyLevels = List.of(16, 64);
+        // --docs FILE: the page a full run writes (bench.sh: docs/benchmarks.md); --command and --revision: what
+        // produced the run, for the report's header.
+        Path docs = null;
+        String command = "bash chaos-tests/bench.sh" + (smoke ? " --smoke" : "");
+        String revision = null;
         for (int i = 0; i < argv.length; i++) {
             String a = argv[i];
             switch (a) {
@@ -80,6 +91,9 @@ record BenchOptions(boolean smoke, Path out, Path tollgateJar, Path baselineJar,
                 case "--many-users" -> manyUsers = positive(a, Integer.parseInt(argv[++i]));
                 case "--many-zipf" -> manyZipf = Double.parseDouble(argv[++i]);
                 case "--many-levels" -> manyLevels = ints(argv[++i]);
+                case "--docs" -> docs = Path.of(argv[++i]);
+                case "--command" -> command = argv[++i];
+                case "--revision" -> revision = argv[++i];
                 default -> throw new IllegalArgumentException("unknown option " + a);
             }
         }
@@ -89,9 +103,47 @@ record BenchOptions(boolean smoke, Path out, Path tollgateJar, Path baselineJar,
             withBaseline.add(withBaseline.indexOf("tollgate-1") + 1, "tollgate-1-before");
             systems = List.copyOf(withBaseline);
         }
+        String partial = smoke ? "--smoke" : partialReason(systems, phases, levels, coldLevels, scaleUsers, scaleSystems,
+                warmup, measure, repeat, users, prefillSeconds);
         return new BenchOptions(smoke, out, jar, baseline, jmh, systems, levels, warmup, measure, users, backendLevels,
                 scaleUsers, scaleConcurrency, prefillSeconds, scaleSystems, phases, coldLevels, repeat,
-                openRate, openFraction, openConnections, manyUsers, manyZipf, manyLevels);
+                openRate, openFraction, openConnections, manyUsers, manyZipf, manyLevels, docs, command, revision, partial);
+    }
+
+    /**
+     * Why a run that is not --smoke is not a full run, or null when it is one: a full run measures at least
+     * what the default run measures, at least as long; any narrowing makes it partial.
+     */
+    private static String partialReason(List<String> systems, List<String> phases, List<Integer> levels,
+                                        List<Integer> coldLevels, List<Long> scaleUsers, List<String> scaleSystems,
+                                        Duration warmup, Duration measure, int repeat, long users, long prefillSeconds) {
+        List<String> gaps = new ArrayList<>();
+        if (!systems.containsAll(ALL_SYSTEMS)) {
+            gaps.add("--systems leaves out some of " + String.join(",", ALL_SYSTEMS));
+        }
+        if (!phases.containsAll(List.of("http", "cold", "backend", "scale"))) {
+            gaps.add("--phases leaves out some of http,cold,backend,scale");
+        }
+        if (!levels.containsAll(List.of(1, 4, 16, 64))) {
+            gaps.add("--levels leaves out some of 1,4,16,64");
+        }
+        if (!coldLevels.containsAll(List.of(16, 200))) {
+            gaps.add("--cold-levels leaves out 16 or 200");
+        }
+        if (!scaleUsers.containsAll(List.of(1_000L, 100_000L, 1_000_000L))
+                || !scaleSystems.containsAll(List.of("redis", "bucket4j-1", "tollgate-1"))) {
+            gaps.add("--scale-users or --scale-systems narrowed");
+        }
+        if (warmup.compareTo(Duration.ofSeconds(3)) < 0 || measure.compareTo(Duration.ofSeconds(6)) < 0) {
+            gaps.add("warm-up or measured window shorter than 3 s + 6 s");
+        }
+        if (repeat < 3) {
+            gaps.add("--repeat below 3");
+        }
+        if (users < 5_000 || prefillSeconds < 45) {
+            gaps.add("--users below 5000 or --prefill-seconds below 45");
+        }
+        return gaps.isEmpty() ? null : String.join("; ", gaps);
     }
 
     private static int positive(String option, int value) {

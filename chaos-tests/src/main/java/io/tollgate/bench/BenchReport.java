@@ -39,6 +39,10 @@ final class BenchReport {
         Files.writeString(out.resolve("results.csv"), csv(jmh));
         Files.writeString(out.resolve("results.md"), markdown(jmh));
         BenchCharts.write(out, points.stream().map(PointSummary::median).toList());
+        if (options.docs() != null && options.full()) {
+            DocsPage.write(options.docs(), out, options.command(), options.revision(), machine);
+            System.out.println("[bench] wrote " + options.docs().toAbsolutePath());
+        }
     }
 
     private String csv(List<JmhRow> jmh) {
@@ -90,7 +94,8 @@ final class BenchReport {
         b.append("| CPU | ").append(machine.cpu()).append(" |\n");
         b.append("| JDK | ").append(machine.jdk()).append(" |\n");
         b.append("| OS | ").append(machine.os()).append(" |\n\n");
-        b.append("Command: `bash chaos-tests/bench.sh").append(options.smoke() ? " --smoke" : "").append("`. ");
+        b.append("Command: `").append(options.command()).append("`")
+                .append(options.revision() == null ? "" : " at revision " + options.revision()).append(". ");
         b.append(String.format(Locale.ROOT, "Closed loop, %.1f s warm-up then %d × %.1f s measured back to back per point, "
                         + "%d ENTERPRISE users drawn uniformly, cost 1. ",
                 options.warmup().toMillis() / 1e3, options.repeat(), options.measure().toMillis() / 1e3, options.users()));
@@ -228,7 +233,9 @@ final class BenchReport {
             }
         }
 
-        b.append("\n## Charts\n\n![throughput](throughput.png)\n\n![latency](latency.png)\n\n![p99](p99.png)\n");
+        if (!kind("http").isEmpty()) { // BenchCharts draws the HTTP sweep only
+            b.append("\n## Charts\n\n![throughput](throughput.png)\n\n![latency](latency.png)\n\n![p99](p99.png)\n");
+        }
         if (!notes.isEmpty()) {
             b.append("\n## Notes\n\n");
             notes.forEach(n -> b.append("- ").append(n).append('\n'));
