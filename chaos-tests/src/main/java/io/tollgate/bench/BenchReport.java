@@ -16,7 +16,6 @@ final class BenchReport {
 
     private final Machine machine;
     private final BenchOptions options;
-    private final List<Measurement> measurements;
     private final List<PointSummary> points;
     private final List<BenchDriver.MemoryRow> memory;
     private final List<BenchDriver.LedgerRow> ledger;
@@ -26,7 +25,6 @@ final class BenchReport {
                 List<BenchDriver.MemoryRow> memory, List<BenchDriver.LedgerRow> ledger, List<String> notes) {
         this.machine = machine;
         this.options = options;
-        this.measurements = measurements;
         this.points = PointSummary.of(measurements);
         this.memory = memory;
         this.ledger = ledger;
@@ -52,10 +50,8 @@ final class BenchReport {
                 + "p50_us,p99_us,p999_us,max_us,bytes_per_user,repetition,throughput_min_per_s,throughput_max_per_s,spread_pct,"
                 + "offered_per_s\n");
         for (PointSummary p : points) {
-            for (Measurement m : measurements) {
-                if (samePoint(m, p.median())) {
-                    b.append(csvRow(m)).append(String.format(Locale.ROOT, ",%d,,,,%s%n", m.repetition(), offered(m)));
-                }
+            for (Measurement m : p.windows()) {
+                b.append(csvRow(m)).append(String.format(Locale.ROOT, ",%d,,,,%s%n", m.repetition(), offered(m)));
             }
             b.append(csvRow(p.median())).append(String.format(Locale.ROOT, ",median,%.1f,%.1f,%.1f,%s%n",
                     p.minThroughput(), p.maxThroughput(), p.spreadPercent(), offered(p.median())));
@@ -77,11 +73,6 @@ final class BenchReport {
 
     private static String offered(Measurement m) {
         return m.offeredPerSecond() > 0 ? String.format(Locale.ROOT, "%.1f", m.offeredPerSecond()) : "";
-    }
-
-    private static boolean samePoint(Measurement a, Measurement b) {
-        return a.kind().equals(b.kind()) && a.system().equals(b.system()) && a.concurrency() == b.concurrency()
-                && a.users() == b.users();
     }
 
     private String markdown(List<JmhRow> jmh) {

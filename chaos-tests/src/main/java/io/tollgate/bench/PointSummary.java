@@ -2,10 +2,8 @@ package io.tollgate.bench;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -17,9 +15,14 @@ import java.util.function.ToDoubleFunction;
  *               the sums over the repetitions; its repetition is 0)
  * @param minThroughput the lowest repetition's throughput
  * @param maxThroughput the highest repetition's throughput
- * @param repetitions how many repetitions the point has
+ * @param windows the point's repetitions, in order
  */
-record PointSummary(Measurement median, double minThroughput, double maxThroughput, int repetitions) {
+record PointSummary(Measurement median, double minThroughput, double maxThroughput, List<Measurement> windows) {
+
+    /** How many repetitions the point has. */
+    int repetitions() {
+        return windows.size();
+    }
 
     /** Half the throughput's range as a percentage of its median: "± x %". */
     double spreadPercent() {
@@ -28,26 +31,38 @@ record PointSummary(Measurement median, double minThroughput, double maxThroughp
 
     /** "min–max" of the throughputs, or "" for a single repetition. */
     String range() {
-        return repetitions < 2 ? "" : String.format(Locale.ROOT, "%.0f–%.0f", minThroughput, maxThroughput);
+        return repetitions() < 2 ? "" : String.format(Locale.ROOT, "%.0f–%.0f", minThroughput, maxThroughput);
     }
 
     /** "±x.x%", or "" for a single repetition. */
     String spread() {
-        return repetitions < 2 ? "" : String.format(Locale.ROOT, "±%.1f%%", spreadPercent());
+        return repetitions() < 2 ? "" : String.format(Locale.ROOT, "±%.1f%%", spreadPercent());
     }
 
-    /** The points of {@code measurements}, in the order their first repetition appears. */
+    /**
+     * The points of {@code measurements}, in order. A point's repetitions are consecutive and numbered from 1,
+     * so a point measured twice in one run (e.g. {@code --cold-levels 16,200,16}) stays two points.
+     */
     static List<PointSummary> of(List<Measurement> measurements) {
-        Map<String, List<Measurement>> points = new LinkedHashMap<>();
+        List<List<Measurement>> points = new ArrayList<>();
+        List<Measurement> current = null;
         for (Measurement m : measurements) {
-            points.computeIfAbsent(m.kind() + "\u0000" + m.system() + "\u0000" + m.concurrency() + "\u0000" + m.users(),
-                    k -> new ArrayList<>()).add(m);
+            if (current == null || m.repetition() <= 1 || !samePoint(current.getLast(), m)) {
+                current = new ArrayList<>();
+                points.add(current);
+            }
+            current.add(m);
         }
         List<PointSummary> result = new ArrayList<>();
-        for (List<Measurement> reps : points.values()) {
+        for (List<Measurement> reps : points) {
             result.add(summarize(reps));
         }
         return result;
+    }
+
+    private static boolean samePoint(Measurement a, Measurement b) {
+        return a.kind().equals(b.kind()) && a.system().equals(b.system()) && a.concurrency() == b.concurrency()
+                && a.users() == b.users();
     }
 
     static PointSummary summarize(List<Measurement> reps) {
@@ -70,7 +85,7 @@ record PointSummary(Measurement median, double minThroughput, double maxThroughp
                 median(reps, Measurement::maxMicros), 0, median(reps, Measurement::offeredPerSecond));
         double min = reps.stream().mapToDouble(Measurement::throughput).min().orElse(0);
         double max = reps.stream().mapToDouble(Measurement::throughput).max().orElse(0);
-        return new PointSummary(median, min, max, reps.size());
+        return new PointSummary(median, min, max, List.copyOf(reps));
     }
 
     static double median(List<Measurement> reps, ToDoubleFunction<Measurement> field) {
