@@ -81,10 +81,11 @@ tail -4 "$OUT/jmh.log"
 
 # What produced this run, for the report's header: the command as typed (with the variables that change
 # what is measured) and the revision measured (marked when tracked files outside docs/ differ from it).
+quote() { if [[ "$1" =~ ^[A-Za-z0-9_.,:/=+@%-]+$ ]]; then printf '%s' "$1"; else printf '%q' "$1"; fi; }
 COMMAND="bash chaos-tests/bench.sh"
-(( $# )) && COMMAND+=" $(printf '%q ' "$@")" && COMMAND="${COMMAND% }"
-[[ -n "${BENCH_TOLLGATE_JVM_OPTS:-}" ]] && COMMAND="BENCH_TOLLGATE_JVM_OPTS=$(printf '%q' "$BENCH_TOLLGATE_JVM_OPTS") $COMMAND"
-[[ -n "${BENCH_BASELINE_REF:-}" ]] && COMMAND="BENCH_BASELINE_REF=$(printf '%q' "$BENCH_BASELINE_REF") $COMMAND"
+for a in "$@"; do COMMAND+=" $(quote "$a")"; done
+[[ -n "${BENCH_TOLLGATE_JVM_OPTS:-}" ]] && COMMAND="BENCH_TOLLGATE_JVM_OPTS=$(quote "$BENCH_TOLLGATE_JVM_OPTS") $COMMAND"
+[[ -n "${BENCH_BASELINE_REF:-}" ]] && COMMAND="BENCH_BASELINE_REF=$(quote "$BENCH_BASELINE_REF") $COMMAND"
 REPORT_ARGS=(--command "$COMMAND")
 if REVISION=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null); then
   git -C "$ROOT" diff --quiet HEAD -- . ':(exclude)docs' 2>/dev/null || REVISION+=" with uncommitted changes"
