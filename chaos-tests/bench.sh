@@ -1,14 +1,35 @@
 #!/usr/bin/env bash
-# Runs the Tollgate benchmark: JMH on the pure core, then the driver (HTTP floor, Redis sliding-log
-# baseline, Bucket4j-on-Hazelcast baseline, Tollgate with 1 and 3 members when app/target/tollgate.jar
-# exists; backends alone; memory per user; scale). Results: chaos-tests/target/bench/
+# Runs the Tollgate benchmark: JMH on the pure core, then the driver: the HTTP sweep side by side (HTTP
+# floor, Redis sliding-log baseline, Bucket4j-on-Hazelcast baseline with 1 and 3 members, tollgate-floor,
+# Tollgate with 1 and 3 members when app/target/tollgate.jar exists), never-seen users, backends alone,
+# memory per user, scale. Results: chaos-tests/target/bench/
 #   results.md, results.csv, throughput.png, latency.png, p99.png, logs/
-# Usage: bash chaos-tests/bench.sh [--smoke] [driver options, e.g. --systems floor,redis --levels 1,16]
+# A full run (not --smoke, nothing narrowed) also writes docs/benchmarks.md: a generated header (command,
+# revision, machine) and that run's results.md, charts in docs/benchmarks/. Other runs leave docs/ alone.
+#
+# Usage: bash chaos-tests/bench.sh [--smoke] [driver options]
+#   --smoke                 seconds-long points, one member per system, --repeat 1 (CI keeps the command working)
+#   --systems a,b           of floor, redis, bucket4j-1, bucket4j-3, tollgate-floor, tollgate-1, tollgate-3
+#                           (tollgate-floor: a Tollgate sidecar like tollgate-1, loaded with GET /health/live)
+#   --phases a,b            of http, cold, backend, scale (the default) and open, many (only when asked)
+#   --levels 1,4,16,64      HTTP sweep concurrencies      --cold-levels 16,200   never-seen users' concurrencies
+#   --warmup-seconds 3      warm-up per point, once        --measure-seconds 6    one measured window
+#   --repeat N              measured windows per point, back to back after the warm-up (default 3, smoke 1);
+#                           results give the median, min-max and ± (half the range as % of the median)
+#   --users 5000            sweep users                    --prefill-seconds 45   bound on making users active
+#   --scale-users, --scale-systems                          the scale phase's populations and systems
+#   --open-rate R           open loop: requests/s for every system; without it, --open-fraction (0.5) of the
+#                           system's closed-loop median at c=64 from the sweep (measured first if absent)
+#   --open-connections 64   open loop: connections in the pool
+#   --many-users 100000     many: users, drawn with Zipf popularity --many-zipf 1.0 (k-th most popular ∝ 1/k^s)
+#   --many-levels 16,64     many: closed-loop concurrencies
 # BENCH_BASELINE_REF=<git ref> also builds Tollgate at that ref (in a git worktree under
 # chaos-tests/target/bench-baseline) and runs it as "tollgate-1-before" beside the current build,
 # in the same run, under the same load: the before/after pair.
-# --smoke takes about a minute (CI keeps the command working with it); the full run takes about
-# 15 minutes on a 2-core machine (the scale prefills are bounded at 45 s each).
+# BENCH_SKIP_BUILD=1 uses the jars already built; MVN_OFFLINE=1 builds with -o.
+# --smoke takes about a minute and a half; the full run about 25-30 minutes on a 2-core machine (each point
+# 3 s warm-up + 3 x 6 s; the scale prefills are bounded at 45 s each); --phases open adds about half a
+# minute per system, --phases many one to two minutes per system.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -58,11 +79,26 @@ if [[ $SMOKE -eq 1 ]]; then JMH_ARGS=(-wi 1 -w 200ms -i 1 -r 200ms -f 1); else J
   -rf csv -rff "$OUT/jmh.csv" > "$OUT/jmh.log" 2>&1 || { echo "bench: JMH failed, see $OUT/jmh.log" >&2; tail -20 "$OUT/jmh.log" >&2; exit 1; }
 tail -4 "$OUT/jmh.log"
 
+# What produced this run, for the report's header: the command as typed (with the variables that change
+# what is measured) and the revision measured (marked when tracked files outside docs/ differ from it).
+quote() { if [[ "$1" =~ ^[A-Za-z0-9_.,:/=+@%-]+$ ]]; then printf '%s' "$1"; else printf '%q' "$1"; fi; }
+COMMAND="bash chaos-tests/bench.sh"
+for a in "$@"; do COMMAND+=" $(quote "$a")"; done
+[[ -n "${BENCH_TOLLGATE_JVM_OPTS:-}" ]] && COMMAND="BENCH_TOLLGATE_JVM_OPTS=$(quote "$BENCH_TOLLGATE_JVM_OPTS") $COMMAND"
+[[ -n "${BENCH_BASELINE_REF:-}" ]] && COMMAND="BENCH_BASELINE_REF=$(quote "$BENCH_BASELINE_REF") $COMMAND"
+REPORT_ARGS=(--command "$COMMAND")
+if REVISION=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null); then
+  git -C "$ROOT" diff --quiet HEAD -- . ':(exclude)docs' 2>/dev/null || REVISION+=" with uncommitted changes"
+  REPORT_ARGS+=(--revision "$REVISION")
+fi
+# A full run (not --smoke, nothing narrowed) also writes docs/benchmarks.md; the driver decides and says why not.
+[[ $SMOKE -eq 0 ]] && REPORT_ARGS+=(--docs "$ROOT/docs/benchmarks.md")
+
 # 2. Everything else, in one driver process (it starts and stops every server and redis-server itself).
 cd "$HERE"
 "$JAVA" "${HZ_FLAGS[@]}" -Xmx2g -Djava.awt.headless=true -Dhazelcast.phone.home.enabled=false \
   -Dhazelcast.logging.type=jdk -Dhazelcast.logging.level=WARNING \
   -cp "$CP" io.tollgate.bench.BenchDriver --out "$OUT" --tollgate-jar "$ROOT/app/target/tollgate.jar" \
-  --jmh-csv "$OUT/jmh.csv" "${BASELINE_ARGS[@]}" "$@"
+  --jmh-csv "$OUT/jmh.csv" "${BASELINE_ARGS[@]}" "${REPORT_ARGS[@]}" "$@"
 
 echo "bench: $OUT/results.md"

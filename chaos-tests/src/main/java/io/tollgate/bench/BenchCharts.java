@@ -16,7 +16,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** PNG charts of the HTTP sweep: throughput per concurrency, p99 per concurrency, latency percentiles per system. */
+/**
+ * PNG charts of the HTTP sweep: throughput per concurrency, p99 per concurrency, latency percentiles per system.
+ * Each point is the median over its repetitions ({@link PointSummary}).
+ */
 final class BenchCharts {
 
     private BenchCharts() {
@@ -42,12 +45,12 @@ final class BenchCharts {
             s[0].add(m.concurrency(), m.throughput());
             s[1].add(m.concurrency(), m.p99Micros() / 1000.0);
         }
-        JFreeChart t = ChartFactory.createXYLineChart("Acquire throughput over HTTP", "concurrent callers (closed loop)",
+        JFreeChart t = ChartFactory.createXYLineChart("Acquire throughput over HTTP (median)", "concurrent callers (closed loop)",
                 "acquires per second", throughput, PlotOrientation.VERTICAL, true, false, false);
         logX(t, "concurrent callers (closed loop)");
         ChartUtils.saveChartAsPNG(out.resolve("throughput.png").toFile(), t, 900, 540);
 
-        JFreeChart p = ChartFactory.createXYLineChart("p99 acquire latency over HTTP", "concurrent callers (closed loop)",
+        JFreeChart p = ChartFactory.createXYLineChart("p99 acquire latency over HTTP (median)", "concurrent callers (closed loop)",
                 "p99 latency (ms)", p99, PlotOrientation.VERTICAL, true, false, false);
         logX(p, "concurrent callers (closed loop)");
         ChartUtils.saveChartAsPNG(out.resolve("p99.png").toFile(), p, 900, 540);
@@ -62,7 +65,7 @@ final class BenchCharts {
                 latency.addValue(m.p999Micros() / 1000.0, "p99.9", m.system());
             }
         }
-        JFreeChart l = ChartFactory.createBarChart("Acquire latency percentiles at " + level + " concurrent callers",
+        JFreeChart l = ChartFactory.createBarChart("Acquire latency percentiles at " + level + " concurrent callers (median)",
                 "system", "latency (ms)", latency, PlotOrientation.VERTICAL, true, false, false);
         ChartUtils.saveChartAsPNG(out.resolve("latency.png").toFile(), l, 900, 540);
     }

@@ -60,8 +60,19 @@ public final class BenchDriver {
         if (options.phases().contains("scale")) {
             driver.scale();
         }
+        if (options.phases().contains("open")) {
+            driver.openLoop();
+        }
+        if (options.phases().contains("many")) {
+            driver.manyUsers();
+        }
         driver.notes.add("Load average (1/5/15 min) at end: " + Machine.loadAverage() + ".");
         driver.notes.add(String.format("Driver wall time: %.0f s.", (System.nanoTime() - start) / 1e9));
+        if (options.docs() != null && !options.full()) {
+            Path page = options.docs().toAbsolutePath();
+            driver.note(page.getParent().getFileName() + "/" + page.getFileName() + " not written: not a full run ("
+                    + options.partialReason() + ")");
+        }
         new BenchReport(Machine.describe(), options, driver.measurements, driver.memory, driver.ledger, driver.notes).write();
         System.out.println("bench results in " + options.out().toAbsolutePath());
         System.exit(0);
@@ -76,9 +87,21 @@ public final class BenchDriver {
             // ===== TOLLGATE: 1 and 3 members, from app/target/tollgate.jar (see TollgateSystem) =====
             case "tollgate-1" -> new TollgateSystem(options.tollgateJar(), 1, logDir);
             case "tollgate-3" -> new TollgateSystem(options.tollgateJar(), 3, logDir);
+            // The sidecar's own floor: tollgate-1's launcher, loaded with GET /health/live (see load()).
+            case "tollgate-floor" -> new TollgateSystem(options.tollgateJar(), "tollgate-floor", 1, logDir);
             case "tollgate-1-before" -> new TollgateSystem(options.baselineJar(), "tollgate-1-before", 1, logDir);
             default -> throw new IllegalArgumentException("unknown system " + name);
         };
+    }
+
+    /** Systems whose load is not acquires: they have no users to decide for. */
+    private static boolean isFloor(String name) {
+        return name.equals("tollgate-floor");
+    }
+
+    /** The load a system's HTTP points get: acquires by {@code users}, or GET /health/live for tollgate-floor. */
+    private static Workload load(String name, List<InetSocketAddress> endpoints, UserPopulation users) {
+        return isFloor(name) ? new HealthLiveWorkload(endpoints) : new HttpAcquireWorkload(endpoints, users);
     }
 
     private boolean skipUnavailable(String name) {
@@ -108,9 +131,9 @@ public final class BenchDriver {
                         active < 0 ? "none" : Long.toString(active), users.count(), (System.nanoTime() - t0) / 1e9));
                 for (int level : options.levels()) {
                     TollgateSystem.LedgerActivity ledgerStart = ledgerBefore(system);
-                    Measurement m = ClosedLoop.run("http", system.name(), users.count(),
-                            new HttpAcquireWorkload(endpoints, users), level, options.warmup(), options.measure());
-                    record(m);
+                    record(ClosedLoop.run("http", system.name(), users.count(),
+                            load(name, endpoints, users), level, options.warmup(), options.measure(),
+                            options.repeat()));
                     ledgerAfter(system, ledgerStart, system.name() + " HTTP c=" + level);
                 }
             } catch (Exception e) {
@@ -127,7 +150,7 @@ public final class BenchDriver {
      */
     private void neverSeenUsers() {
         for (String name : options.systems()) {
-            if (!name.startsWith("tollgate") || skipUnavailable(name)) {
+            if (!name.startsWith("tollgate") || isFloor(name) || skipUnavailable(name)) {
                 continue;
             }
             try (SystemUnderTest system = system(name)) {
@@ -137,7 +160,7 @@ public final class BenchDriver {
                     // Random ids out of 2^63: no user is drawn twice in practice.
                     UserPopulation users = new UserPopulation("cold-" + System.nanoTime() + "-", Long.MAX_VALUE);
                     record(ClosedLoop.run("cold", system.name(), 0, new HttpAcquireWorkload(endpoints, users),
-                            level, options.warmup(), options.measure()));
+                            level, options.warmup(), options.measure(), options.repeat()));
                 }
             } catch (Exception e) {
                 note("never-seen users " + name + ": failed: " + e);
@@ -152,7 +175,8 @@ public final class BenchDriver {
              RedisSlidingLog log = new RedisSlidingLog("127.0.0.1", redis.port(), 64)) {
             for (int level : options.backendLevels()) {
                 record(ClosedLoop.run("backend", "redis-lua (jedis EVALSHA)", users.count(),
-                        BackendWorkloads.redisScript(log, users), level, options.warmup(), options.measure()));
+                        BackendWorkloads.redisScript(log, users), level, options.warmup(), options.measure(),
+                        options.repeat()));
             }
             RedisMemory.Result r = RedisMemory.measure(log, "memory-enterprise");
             memory.add(new MemoryRow("redis-lua", r.bytes(), String.format(
@@ -170,7 +194,8 @@ public final class BenchDriver {
             Bucket4jLimiter limiter = new Bucket4jLimiter(member);
             for (int level : options.backendLevels()) {
                 record(ClosedLoop.run("backend", "bucket4j-hz (tryConsume, embedded member)", users.count(),
-                        BackendWorkloads.bucket4jCall(limiter, users), level, options.warmup(), options.measure()));
+                        BackendWorkloads.bucket4jCall(limiter, users), level, options.warmup(), options.measure(),
+                        options.repeat()));
             }
             Bucket4jMemory.Result r = Bucket4jMemory.measure(member, "memory-enterprise");
             memory.add(new MemoryRow("bucket4j-hz", r.bytesPerEntry(), String.format(
@@ -191,12 +216,12 @@ public final class BenchDriver {
                 for (int level : options.backendLevels()) {
                     record(ClosedLoop.run("backend", name, users.count(),
                             BackendWorkloads.tollgateEntryProcessor(tollgate.users(), users, true), level,
-                            options.warmup(), options.measure()));
+                            options.warmup(), options.measure(), options.repeat()));
                     if (size == 1) {
                         // Before caller sequences: every operation id remembered 60 s (still so for request_ids).
                         record(ClosedLoop.run("backend", "tollgate-hz-1 before (every operation id kept 60 s)",
                                 users.count(), BackendWorkloads.tollgateEntryProcessor(tollgate.users(), users, false),
-                                level, options.warmup(), options.measure()));
+                                level, options.warmup(), options.measure(), options.repeat()));
                     }
                 }
                 if (size == 1) {
@@ -247,7 +272,7 @@ public final class BenchDriver {
                     note("scale " + system.name() + " " + count + " users: " + how);
                     TollgateSystem.LedgerActivity ledgerStart = ledgerBefore(system);
                     record(ClosedLoop.run("scale", system.name(), count, new HttpAcquireWorkload(endpoints, users),
-                            options.scaleConcurrency(), options.warmup(), options.measure()));
+                            options.scaleConcurrency(), options.warmup(), options.measure(), options.repeat()));
                     ledgerAfter(system, ledgerStart, "scale " + system.name() + " " + count + " users c=" + options.scaleConcurrency());
                 }
             } catch (Exception e) {
@@ -255,6 +280,87 @@ public final class BenchDriver {
                 e.printStackTrace();
             }
         }
+    }
+
+    /**
+     * Open loop: each system, started anew with the sweep's users registered and made active, gets requests
+     * at a fixed arrival rate over a pool of connections ({@link OpenLoop}): {@code --open-rate}, or
+     * {@code --open-fraction} (default half) of its closed-loop median at c=64 from this run's sweep; a system
+     * the sweep did not measure at c=64 gets one closed-loop window at c=64 first, not reported as a point.
+     */
+    private void openLoop() {
+        for (String name : options.systems()) {
+            if (skipUnavailable(name)) {
+                continue;
+            }
+            UserPopulation users = new UserPopulation("u", options.users());
+            try (SystemUnderTest system = system(name)) {
+                log("open loop: starting " + system.name());
+                List<InetSocketAddress> endpoints = system.start();
+                system.prepareUsers(users);
+                prefill(system, users);
+                double rate = options.openRate();
+                if (rate <= 0) {
+                    double max = kind("http").stream()
+                            .filter(p -> p.median().system().equals(system.name()) && p.median().concurrency() == 64)
+                            .mapToDouble(p -> p.median().throughput()).findFirst().orElse(-1);
+                    String basis = "the sweep's median at c=64";
+                    if (max < 0) {
+                        max = ClosedLoop.run("open-basis", system.name(), users.count(), load(name, endpoints, users), 64,
+                                options.warmup(), options.measure()).throughput();
+                        basis = "one closed-loop window at c=64 measured for it";
+                    }
+                    rate = options.openFraction() * max;
+                    note(String.format(java.util.Locale.ROOT, "open loop %s: %.0f requests/s = %.2f × %.0f/s, %s",
+                            system.name(), rate, options.openFraction(), max, basis));
+                }
+                record(OpenLoop.run("open", system.name(), users.count(), load(name, endpoints, users),
+                        options.openConnections(), rate, options.warmup(), options.measure(), options.repeat()));
+            } catch (Exception e) {
+                note("open loop " + name + ": failed: " + e);
+                e.printStackTrace();
+            }
+        }
+    }
+
+    /**
+     * A marketplace's shape: {@code --many-users} users (default 100,000), each call's user drawn with Zipf
+     * popularity ({@code --many-zipf}, default s = 1), closed loop at {@code --many-levels} (16 and 64). Users
+     * are registered ENTERPRISE as in the sweep and made active first (bounded by the prefill time). The hot
+     * head of the distribution calls more than ENTERPRISE allows, so part of the answers are denials, alike in
+     * every system (same limits). Not for tollgate-floor (no users).
+     */
+    private void manyUsers() {
+        for (String name : options.systems()) {
+            if (isFloor(name) || skipUnavailable(name)) {
+                continue;
+            }
+            UserPopulation users = UserPopulation.zipf("m", options.manyUsers(), options.manyZipf());
+            try (SystemUnderTest system = system(name)) {
+                log("many users: starting " + system.name());
+                List<InetSocketAddress> endpoints = system.start();
+                long t0 = System.nanoTime();
+                system.prepareUsers(users);
+                long active = prefill(system, users);
+                note(String.format(java.util.Locale.ROOT, "many users %s: %s of %d users made active first (%.1f s); "
+                                + "Zipf s=%.2f, the most popular user draws %.1f%% of the calls", system.name(),
+                        active < 0 ? "none" : Long.toString(active), users.count(), (System.nanoTime() - t0) / 1e9,
+                        options.manyZipf(), 100 * users.zipf().probability(0)));
+                for (int level : options.manyLevels()) {
+                    TollgateSystem.LedgerActivity ledgerStart = ledgerBefore(system);
+                    record(ClosedLoop.run("many", system.name(), users.count(), load(name, endpoints, users), level,
+                            options.warmup(), options.measure(), options.repeat()));
+                    ledgerAfter(system, ledgerStart, "many users " + system.name() + " c=" + level);
+                }
+            } catch (Exception e) {
+                note("many users " + name + ": failed: " + e);
+                e.printStackTrace();
+            }
+        }
+    }
+
+    private List<PointSummary> kind(String kind) {
+        return PointSummary.of(measurements.stream().filter(m -> m.kind().equals(kind)).toList());
     }
 
     /**
@@ -295,11 +401,22 @@ public final class BenchDriver {
         }
     }
 
-    private void record(Measurement m) {
-        measurements.add(m);
-        log(String.format("%-8s %-44s c=%-3d users=%-8d %9.0f/s p50=%7.0fus p99=%7.0fus p99.9=%7.0fus allowed=%d denied=%d errors=%d",
-                m.kind(), m.system(), m.concurrency(), m.users(), m.throughput(), m.p50Micros(), m.p99Micros(),
-                m.p999Micros(), m.allowed(), m.denied(), m.errors()));
+    /** Keeps every repetition of one point; logs each, then the point's median and spread. */
+    private void record(List<Measurement> repetitions) {
+        for (Measurement m : repetitions) {
+            measurements.add(m);
+            log(String.format("%-8s %-44s c=%-3d users=%-8d #%d %9.0f/s p50=%7.0fus p99=%7.0fus p99.9=%7.0fus allowed=%d denied=%d errors=%d%s",
+                    m.kind(), m.system(), m.concurrency(), m.users(), m.repetition(), m.throughput(), m.p50Micros(),
+                    m.p99Micros(), m.p999Micros(), m.allowed(), m.denied(), m.errors(),
+                    m.offeredPerSecond() > 0 ? String.format(" offered=%.0f/s", m.offeredPerSecond()) : ""));
+        }
+        if (repetitions.size() > 1) {
+            PointSummary s = PointSummary.summarize(repetitions);
+            log(String.format("%-8s %-44s c=%-3d median of %d: %.0f/s (%s, %s) p50=%.0fus p99=%.0fus p99.9=%.0fus",
+                    s.median().kind(), s.median().system(), s.median().concurrency(), s.repetitions(),
+                    s.median().throughput(), s.range(), s.spread(), s.median().p50Micros(), s.median().p99Micros(),
+                    s.median().p999Micros()));
+        }
     }
 
     private void note(String text) {

@@ -11,7 +11,8 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 
 /**
- * One keep-alive HTTP/1.1 connection that posts JSON and reads the status, skipping the body.
+ * One keep-alive HTTP/1.1 connection to one path that posts JSON (or sends a GET) and reads the status,
+ * skipping the body.
  * The load generator shares the machine's two cores with the system under test, so it must cost as
  * little as possible per request: no HttpClient machinery, no header maps, one write per request.
  * It reads Content-Length and chunked bodies, which covers Helidon's answers.
@@ -22,6 +23,7 @@ final class RawHttpConnection implements Closeable {
     private final OutputStream out;
     private final InputStream in;
     private final byte[] requestHead;
+    private final byte[] getRequest;
     private final byte[] line = new byte[8192];
 
     RawHttpConnection(InetSocketAddress address, String path) throws IOException {
@@ -33,6 +35,15 @@ final class RawHttpConnection implements Closeable {
         this.in = new BufferedInputStream(socket.getInputStream(), 16 * 1024);
         this.requestHead = ("POST " + path + " HTTP/1.1\r\nHost: " + address.getHostString() + ":" + address.getPort()
                 + "\r\nContent-Type: application/json\r\nContent-Length: ").getBytes(StandardCharsets.US_ASCII);
+        this.getRequest = ("GET " + path + " HTTP/1.1\r\nHost: " + address.getHostString() + ":" + address.getPort()
+                + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** Sends {@code GET path} and returns the response status once the whole response has been read. */
+    int get() throws IOException {
+        out.write(getRequest);
+        out.flush();
+        return readResponse();
     }
 
     /** Posts {@code body} and returns the response status once the whole response has been read. */
