@@ -29,7 +29,7 @@ import io.tollgate.db.ReadBackOff;
  * frozen). An admin change makes every member forget its last read at once (a message to all members, and the near
  * caches' invalidation). Both can be lost only while members come and go, so freshness follows membership: a
  * policy read is fresh for a second within {@value #UNSETTLED_SECONDS} s of a membership change seen by this member
- * (and of its own start), and for {@code tollgate.policy.refresh-interval} (10 s by default) otherwise. A re-read
+ * (a member that joins has read nothing before its join), and for {@code tollgate.policy.refresh-interval} (10 s by default) otherwise. A re-read
  * is a cluster call per key and member, which at one second per active user was a cluster call for every few
  * decisions. A policy never read here is looked up with the decision's deadline: null when the cluster does not
  * answer by then.
@@ -63,21 +63,21 @@ public final class PolicyStore {
         this(repository, backOff, hz, refreshInterval, java.time.Duration.ofSeconds(UNSETTLED_SECONDS));
     }
 
-    /** @param unsettledWindow how long after a membership change (and after this start) reads are fresh for 1 s only */
+    /** @param unsettledWindow how long after a membership change reads are fresh for 1 s only */
     PolicyStore(PolicyRepository repository, ReadBackOff backOff, HazelcastInstance hz,
                 java.time.Duration refreshInterval, java.time.Duration unsettledWindow) {
         this.settledFreshNanos = Math.max(UNSETTLED_FRESH_NANOS, refreshInterval.toNanos());
         this.unsettledNanos = unsettledWindow.toNanos();
-        unsettle();
+        this.unsettledUntil = System.nanoTime();
         hz.getCluster().addMembershipListener(new com.hazelcast.cluster.MembershipListener() {
             @Override
             public void memberAdded(com.hazelcast.cluster.MembershipEvent event) {
-                unsettle();
+                membershipChanged();
             }
 
             @Override
             public void memberRemoved(com.hazelcast.cluster.MembershipEvent event) {
-                unsettle();
+                membershipChanged();
             }
         });
         this.valve = MemoryValve.of(hz);
@@ -165,7 +165,8 @@ public final class PolicyStore {
         return loaded;
     }
 
-    private void unsettle() {
+    /** Messages may be lost around now: policy reads are fresh for a second only, for the unsettled window. */
+    void membershipChanged() {
         unsettledUntil = System.nanoTime() + unsettledNanos;
     }
 
