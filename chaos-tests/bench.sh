@@ -9,8 +9,9 @@
 #
 # Usage: bash chaos-tests/bench.sh [--smoke] [driver options]
 #   --smoke                 seconds-long points, one member per system, --repeat 1 (CI keeps the command working)
-#   --systems a,b           of floor, redis, bucket4j-1, bucket4j-3, tollgate-floor, tollgate-1, tollgate-3
-#                           (tollgate-floor: a Tollgate sidecar like tollgate-1, loaded with GET /health/live)
+#   --systems a,b           of floor, redis, bucket4j-1, bucket4j-3, tollgate-floor, tollgate-1, tollgate-1-rid, tollgate-3
+#                           (tollgate-floor: a Tollgate sidecar like tollgate-1, loaded with GET /health/live;
+#                           tollgate-1-rid: tollgate-1 with a request_id of its own on every acquire)
 #   --phases a,b            of http, cold, backend, scale (the default) and open, many (only when asked)
 #   --levels 1,4,16,64      HTTP sweep concurrencies      --cold-levels 16,200   never-seen users' concurrencies
 #   --warmup-seconds 3      warm-up per point, once        --measure-seconds 6    one measured window

@@ -89,6 +89,7 @@ public final class BenchDriver {
             case "tollgate-3" -> new TollgateSystem(options.tollgateJar(), 3, logDir);
             // The sidecar's own floor: tollgate-1's launcher, loaded with GET /health/live (see load()).
             case "tollgate-floor" -> new TollgateSystem(options.tollgateJar(), "tollgate-floor", 1, logDir);
+            case "tollgate-1-rid" -> new TollgateSystem(options.tollgateJar(), "tollgate-1-rid", 1, logDir);
             case "tollgate-1-before" -> new TollgateSystem(options.baselineJar(), "tollgate-1-before", 1, logDir);
             default -> throw new IllegalArgumentException("unknown system " + name);
         };
@@ -101,7 +102,8 @@ public final class BenchDriver {
 
     /** The load a system's HTTP points get: acquires by {@code users}, or GET /health/live for tollgate-floor. */
     private static Workload load(String name, List<InetSocketAddress> endpoints, UserPopulation users) {
-        return isFloor(name) ? new HealthLiveWorkload(endpoints) : new HttpAcquireWorkload(endpoints, users);
+        return isFloor(name) ? new HealthLiveWorkload(endpoints)
+                : new HttpAcquireWorkload(endpoints, users, name.endsWith("-rid"));
     }
 
     private boolean skipUnavailable(String name) {

@@ -25,10 +25,11 @@ record BenchOptions(boolean smoke, Path out, Path tollgateJar, Path baselineJar,
 
     /**
      * Every system of the full run. "floor" is the Helidon front answering without deciding; "tollgate-floor"
-     * is a Tollgate sidecar (the tollgate-1 launcher) loaded with GET /health/live instead of acquires.
+     * is a Tollgate sidecar (the tollgate-1 launcher) loaded with GET /health/live instead of acquires;
+     * "tollgate-1-rid" is tollgate-1 with a request_id of its own on every acquire.
      */
     static final List<String> ALL_SYSTEMS = List.of("floor", "redis", "bucket4j-1", "bucket4j-3", "tollgate-floor",
-            "tollgate-1", "tollgate-3");
+            "tollgate-1", "tollgate-1-rid", "tollgate-3");
 
     static BenchOptions parse(String[] argv) {
         boolean smoke = Arrays.asList(argv).contains("--smoke");
