@@ -13,6 +13,10 @@ import io.tollgate.db.Database;
 import io.tollgate.decide.DecisionListener;
 import io.tollgate.decide.DecisionService;
 import io.tollgate.http.AdminService;
+import io.tollgate.http.AllowedHosts;
+import io.tollgate.http.BearerToken;
+import io.tollgate.http.ReadDeadlines;
+import io.tollgate.http.RequestGuard;
 import io.tollgate.http.BadRequest;
 import io.tollgate.http.HealthService;
 import io.tollgate.http.HttpWarmUp;
@@ -44,6 +48,8 @@ import java.util.logging.Logger;
 /** The composition root: one sidecar (database, cluster member, decision path, HTTP server). */
 public final class Tollgate implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Tollgate.class.getName());
+    /** The named listener of the admin API (tollgate.admin.host / tollgate.admin.port). */
+    public static final String ADMIN_SOCKET = "admin";
     private static final java.time.Duration TAKE_DATA_WITHIN = java.time.Duration.ofSeconds(60);
     private static final java.time.Duration MIGRATIONS_WITHIN = java.time.Duration.ofSeconds(10);
     private static final int WARM_UP_CALLS = 300;
@@ -137,29 +143,33 @@ public final class Tollgate implements AutoCloseable {
         HealthService health = new HealthService(hz, database, settings,
                 () -> Map.of("owed_operations", decisions.owedOperations(), "ledger", flusher.status().toJson()));
         RateLimitService rateLimits = new RateLimitService(decisions, policies, settings.maxBodyBytes());
-        HttpRouting.Builder routing = HttpRouting.builder()
+        AllowedHosts hosts = new AllowedHosts(settings.allowedHosts());
+        BearerToken adminToken = new BearerToken(settings.adminToken());
+        HttpRouting.Builder routing = errors(HttpRouting.builder()
                 .register("/api/rate-limits", rateLimits)
                 .register("/api/usage", new UsageService(decisions, settings.maxBodyBytes()))
                 .register("/api/quotas", new QuotaService(decisions, policies, ledger))
+                .register("/health", health));
+        HttpRouting.Builder adminRouting = errors(HttpRouting.builder()
+                .addFilter(new RequestGuard(hosts))
                 .register("/admin/ledger", new LedgerAdminService(hz, ledger,
                         new LedgerExport(database.jdbi(), settings.closedPeriodGrace().toMillis()), flusher, policies,
-                        settings.adminToken(), settings.maxBodyBytes()))
+                        adminToken, settings.maxBodyBytes()))
                 .register("/admin/webhooks", new WebhookService(outbox, targets, dispatcher::refreshSubscriptions,
-                        settings.adminToken(), settings.maxBodyBytes()))
-                .register("/admin", new AdminService(policies, hz, settings.adminToken(), settings.maxBodyBytes(),
-                        settings.opMemoryHorizon().toMillis()))
-                .register("/health", health)
-                .error(HttpException.class, (req, res, e) -> Json.error(res, e.status().code(), null, e.getMessage()))
-                .error(BadRequest.class, (req, res, e) -> Json.error(res, e.status(), e.field(), e.getMessage()))
-                .error(ClusterUnavailable.class, (req, res, e) ->
-                        Json.error(res, 503, "cluster", "the cluster could not answer: " + e.getMessage()))
-                .error(Exception.class, (req, res, e) -> {
-                    LOG.log(Level.WARNING, "unexpected error on " + req.prologue().uriPath().path(), e);
-                    Json.error(res, 500, null, "internal error: " + e.getClass().getSimpleName());
-                });
+                        adminToken, settings.maxBodyBytes()))
+                .register("/admin", new AdminService(policies, hz, adminToken, settings.maxBodyBytes(),
+                        settings.opMemoryHorizon().toMillis())));
         WebServerConfig.Builder serverConfig = WebServer.builder().config(config.get("server"))
                 .directHandlers(Json.directHandlers());
+        limits(serverConfig, settings.httpLimits());
         observability.install(routing, serverConfig);
+        // After the observability filters, so that refused requests are still counted and traced.
+        routing.addFilter(new RequestGuard(hosts));
+        serverConfig.putSocket(ADMIN_SOCKET, socket -> limits(socket, settings.httpLimits())
+                .host(settings.adminHost())
+                .port(settings.adminPort())
+                .directHandlers(Json.directHandlers())
+                .routing(adminRouting));
         WebServer built = serverConfig.routing(routing).build();
         if (warmUpFirst) {
             // Only a member joining a working cluster: the first members of a cluster could not decide these yet.
@@ -177,6 +187,36 @@ public final class Tollgate implements AutoCloseable {
         return new Tollgate(settings, database, hz, decisions, observability, flusher, webhookEvents, dispatcher, server);
     }
 
+    /**
+     * The limits of one listener: connections, requests in progress, a keep-alive connection idle longer than the
+     * idle timeout is closed (Helidon's idle check, run every second here; it also bounds a request line sent
+     * slowly), and a request whose headers or body take longer than the read timeout is cut off
+     * ({@link ReadDeadlines}).
+     */
+    private static <B extends io.helidon.webserver.ListenerConfig.BuilderBase<B, ?>> B limits(B listener,
+                                                                                            Settings.HttpLimits limits) {
+        return listener.maxTcpConnections(limits.maxConnections())
+                .maxConcurrentRequests(limits.maxConcurrentRequests())
+                .idleConnectionTimeout(limits.idleTimeout())
+                .idleConnectionPeriod(java.time.Duration.ofSeconds(1))
+                .addProtocol(io.helidon.webserver.http1.Http1Config.builder()
+                        .addReceiveListener(ReadDeadlines.listener(limits.readTimeout()))
+                        .build());
+    }
+
+    /** Exceptions mapped to statuses, in one place for both listeners. */
+    private static HttpRouting.Builder errors(HttpRouting.Builder routing) {
+        return routing
+                .error(HttpException.class, (req, res, e) -> Json.error(res, e.status().code(), null, e.getMessage()))
+                .error(BadRequest.class, (req, res, e) -> Json.error(res, e.status(), e.field(), e.getMessage()))
+                .error(ClusterUnavailable.class, (req, res, e) ->
+                        Json.error(res, 503, "cluster", "the cluster could not answer: " + e.getMessage()))
+                .error(Exception.class, (req, res, e) -> {
+                    LOG.log(Level.WARNING, "unexpected error on " + req.prologue().uriPath().path(), e);
+                    Json.error(res, 500, null, "internal error: " + e.getClass().getSimpleName());
+                });
+    }
+
     public LedgerFlusher flusher() {
         return flusher;
     }
@@ -187,6 +227,11 @@ public final class Tollgate implements AutoCloseable {
 
     public int port() {
         return server.port();
+    }
+
+    /** The port of the admin listener (the /admin API). */
+    public int adminPort() {
+        return server.port(ADMIN_SOCKET);
     }
 
     public HazelcastInstance hazelcast() {

@@ -22,12 +22,42 @@ public record Settings(String serverHost, int serverPort, int maxBodyBytes,
                        Duration decisionTimeout, FailurePolicy onFailure,
                        Duration policyCacheTtl, Duration flushInterval, Duration idempotencyRetention,
                        Duration opMemoryHorizon, int opMemoryCapacity, Duration closedPeriodGrace,
-                       double memoryCeiling, Duration policyRefresh) {
+                       double memoryCeiling, Duration policyRefresh,
+                       String adminHost, int adminPort, String eventsToken, List<String> allowedHosts,
+                       HttpLimits httpLimits, String clusterSecret,
+                       int idempotencyMaxPerNode, int idempotencyMaxPerUser) {
 
     public enum FailurePolicy { OPEN, CLOSED }
 
+    /** Admin and events tokens shorter than this are refused at start: they could be guessed. */
+    public static final int MIN_TOKEN_LENGTH = 32;
+
+    /**
+     * What one HTTP listener (the decision port and the admin port each) lets a client hold: open connections,
+     * requests in progress, how long it may take to send a request's headers and to send its body, and how long a
+     * keep-alive connection may sit idle between requests; plus how many clients may follow the live events.
+     */
+    public record HttpLimits(int maxConnections, int maxConcurrentRequests, Duration readTimeout, Duration idleTimeout,
+                             int maxEventClients) {
+    }
+
     public boolean embeddedDb() {
         return dbUrl.isBlank();
+    }
+
+    /** Secrets stay out of logs and error messages: only whether each one is set. */
+    @Override
+    public String toString() {
+        return "Settings[server=" + serverHost + ":" + serverPort + ", admin=" + adminHost + ":" + adminPort
+                + ", cluster=" + clusterName + "@" + clusterInterface + ":" + clusterPort + " " + clusterMembers
+                + ", adminToken=" + (adminToken.isEmpty() ? "unset" : "set") + ", eventsToken="
+                + (eventsToken.isEmpty() ? "unset" : "set") + ", clusterSecret=" + (clusterSecret.isEmpty() ? "unset" : "set")
+                + ", db=" + (embeddedDb() ? "embedded " + embeddedDbDir : dbUrl) + "]";
+    }
+
+    /** The token /api/events requires: its own when set, the admin token otherwise (empty: the stream is closed). */
+    public String effectiveEventsToken() {
+        return eventsToken.isEmpty() ? adminToken : eventsToken;
     }
 
     public static Settings from(Config root) {
@@ -47,7 +77,7 @@ public record Settings(String serverHost, int serverPort, int maxBodyBytes,
                 text(t, "db.password", ""),
                 Path.of(text(t, "db.embedded-dir", "target/tollgate-data/postgres")),
                 (int) positive(t, "tollgate.db.pool-size", "db.pool-size", 8),
-                text(t, "admin.token", ""),
+                token(t, "tollgate.admin.token", "admin.token"),
                 duration(t, "tollgate.decision.timeout", "decision.timeout", "200ms"),
                 failurePolicy(t),
                 duration(t, "tollgate.policy.cache-ttl", "policy.cache-ttl", "5m"),
@@ -57,12 +87,70 @@ public record Settings(String serverHost, int serverPort, int maxBodyBytes,
                 (int) positive(t, "tollgate.idempotency.op-capacity", "idempotency.op-capacity", 4096),
                 duration(t, "tollgate.ledger.closed-period-grace", "ledger.closed-period-grace", "1h"),
                 share(t, "tollgate.memory.ceiling", "memory.ceiling", 0.8),
-                duration(t, "tollgate.policy.refresh-interval", "policy.refresh-interval", "10s"));
+                duration(t, "tollgate.policy.refresh-interval", "policy.refresh-interval", "10s"),
+                text(t, "admin.host", "127.0.0.1"),
+                port(t, "tollgate.admin.port", "admin.port", 9901),
+                token(t, "tollgate.events.token", "events.token"),
+                hosts(t),
+                new HttpLimits(
+                        (int) positive(t, "tollgate.http.max-connections", "http.max-connections", 2048),
+                        (int) positive(t, "tollgate.http.max-concurrent-requests", "http.max-concurrent-requests", 1024),
+                        duration(t, "tollgate.http.read-timeout", "http.read-timeout", "10s"),
+                        duration(t, "tollgate.http.idle-timeout", "http.idle-timeout", "60s"),
+                        (int) positive(t, "tollgate.events.max-clients", "events.max-clients", 16)),
+                text(t, "cluster.secret", ""),
+                (int) positive(t, "tollgate.idempotency.max-per-node", "idempotency.max-per-node", 1_000_000),
+                (int) positive(t, "tollgate.idempotency.max-per-user", "idempotency.max-per-user", 10_000));
+        if (s.adminPort() != 0 && s.adminPort() == s.serverPort() && s.adminHost().equals(s.serverHost())) {
+            throw new InvalidSettingException("tollgate.admin.port", Integer.toString(s.adminPort()),
+                    "must differ from server.port: the admin API has a listener of its own");
+        }
         return s;
     }
 
     private static String text(Config c, String key, String dflt) {
         return c.get(key).asString().orElse(dflt).trim();
+    }
+
+    /** A bearer token: empty (unset) or at least {@link #MIN_TOKEN_LENGTH} characters. The value is never echoed. */
+    private static String token(Config c, String fullKey, String key) {
+        String v = text(c, key, "");
+        if (!v.isEmpty() && v.length() < MIN_TOKEN_LENGTH) {
+            throw new InvalidSettingException(fullKey, "(" + v.length() + " characters)",
+                    "must be at least " + MIN_TOKEN_LENGTH + " characters (for example: openssl rand -hex 32)");
+        }
+        for (int i = 0; i < v.length(); i++) {
+            char ch = v.charAt(i);
+            if (ch <= ' ' || ch > '~') {
+                throw new InvalidSettingException(fullKey, "(hidden)", "must be printable ASCII without spaces");
+            }
+        }
+        return v;
+    }
+
+    /**
+     * The Host names the HTTP listeners answer (any port), lower case. Loopback names by default, so that a web
+     * page whose name an attacker points at 127.0.0.1 (DNS rebinding) gets 421 instead of answers.
+     */
+    private static List<String> hosts(Config t) {
+        String raw = text(t, "http.allowed-hosts", "localhost,127.0.0.1,[::1]");
+        List<String> out = new ArrayList<>();
+        for (String part : raw.split(",")) {
+            String h = part.trim().toLowerCase(Locale.ROOT);
+            if (h.isEmpty()) {
+                continue;
+            }
+            boolean bracketed = h.startsWith("[") && h.endsWith("]");
+            if (!bracketed && h.contains(":") || h.contains("/") || h.contains(" ")) {
+                throw new InvalidSettingException("tollgate.http.allowed-hosts", raw,
+                        "each entry is a host name or address without port or scheme (IPv6 in brackets: [::1])");
+            }
+            out.add(h);
+        }
+        if (out.isEmpty()) {
+            throw new InvalidSettingException("tollgate.http.allowed-hosts", raw, "must list at least one host name");
+        }
+        return List.copyOf(out);
     }
 
     private static String nonBlank(Config c, String fullKey, String key, String dflt) {

@@ -5,30 +5,29 @@ import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-
-/** Lets a request through to the admin routes only with {@code Authorization: Bearer <tollgate.admin.token>}. */
+/**
+ * Lets a request through to the admin routes only with {@code Authorization: Bearer <tollgate.admin.token>}
+ * (scheme in any case). Wrong tokens are slowed down ({@link BearerToken}).
+ */
 final class AdminAuth implements Handler {
-    private final byte[] token;
+    private final BearerToken token;
 
-    AdminAuth(String token) {
-        this.token = token.getBytes(StandardCharsets.UTF_8);
+    AdminAuth(BearerToken token) {
+        this.token = token;
     }
 
     @Override
     public void handle(ServerRequest req, ServerResponse res) {
-        if (token.length == 0) {
+        if (!token.configured()) {
             Json.error(res, 403, "authorization", "admin endpoints are disabled: set tollgate.admin.token "
-                    + "(environment variable TOLLGATE_ADMIN_TOKEN) and send it as 'Authorization: Bearer <token>'");
+                    + "(environment variable TOLLGATE_ADMIN_TOKEN, at least 32 characters) and send it as "
+                    + "'Authorization: Bearer <token>'");
             return;
         }
-        String header = req.headers().first(HeaderNames.AUTHORIZATION).orElse("");
-        String presented = header.startsWith("Bearer ") ? header.substring(7).trim() : "";
-        // Constant-time comparison: the token must not leak through response timing.
-        if (!MessageDigest.isEqual(presented.getBytes(StandardCharsets.UTF_8), token)) {
+        BearerToken.Verdict verdict = token.check(req.headers().first(HeaderNames.AUTHORIZATION).orElse(null));
+        if (verdict != BearerToken.Verdict.ACCEPTED) {
             res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"tollgate-admin\"");
-            Json.error(res, 401, "authorization", presented.isEmpty()
+            Json.error(res, 401, "authorization", verdict == BearerToken.Verdict.MISSING
                     ? "missing 'Authorization: Bearer <token>' header" : "wrong admin token");
             return;
         }

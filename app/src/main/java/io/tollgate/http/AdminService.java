@@ -29,11 +29,11 @@ import java.util.concurrent.TimeUnit;
 public final class AdminService implements HttpService {
     private final PolicyStore policies;
     private final HazelcastInstance hz;
-    private final String token;
+    private final BearerToken token;
     private final int maxBodyBytes;
     private final long opHorizonMillis;
 
-    public AdminService(PolicyStore policies, HazelcastInstance hz, String token, int maxBodyBytes, long opHorizonMillis) {
+    public AdminService(PolicyStore policies, HazelcastInstance hz, BearerToken token, int maxBodyBytes, long opHorizonMillis) {
         this.policies = policies;
         this.hz = hz;
         this.token = token;

@@ -62,10 +62,22 @@ public final class Json {
             throw new BadRequest(413, "body", "request body of " + declared + " bytes exceeds the limit of " + maxBytes);
         }
         byte[] bytes;
+        ReadDeadlines.began();
         try (InputStream in = req.content().inputStream()) {
             bytes = declared >= 0 ? in.readNBytes((int) declared) : readAtMost(in, maxBytes);
-        } catch (IOException e) {
+            if (!ReadDeadlines.finished()) {
+                throw new BadRequest(408, "body", "the body was not sent within the read timeout");
+            }
+        } catch (IOException | java.io.UncheckedIOException e) {
+            ReadDeadlines.finished();
             throw BadRequest.field("body", "the body could not be read: " + e.getMessage());
+        } catch (BadRequest e) {
+            ReadDeadlines.finished();
+            throw e;
+        } catch (RuntimeException e) {
+            // Helidon's reader when the client stopped sending or closed before the declared length.
+            ReadDeadlines.finished();
+            throw BadRequest.field("body", "the body ended before its declared length");
         }
         if (bytes.length == 0) {
             throw BadRequest.field("body", "a JSON object body is required");
@@ -239,7 +251,10 @@ public final class Json {
             case 404 -> "not_found";
             case 405 -> "method_not_allowed";
             case 413 -> "payload_too_large";
+            case 408 -> "request_timeout";
             case 415 -> "unsupported_media_type";
+            case 421 -> "misdirected_request";
+            case 422 -> "unprocessable";
             case 503 -> "unavailable";
             default -> status >= 500 ? "internal_error" : "error";
         };

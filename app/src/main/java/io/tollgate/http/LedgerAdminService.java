@@ -42,11 +42,11 @@ public final class LedgerAdminService implements HttpService {
     private final LedgerExport export;
     private final LedgerFlusher flusher;
     private final PolicyStore policies;
-    private final String token;
+    private final BearerToken token;
     private final int maxBodyBytes;
 
     public LedgerAdminService(HazelcastInstance hz, LedgerRepository ledger, LedgerExport export, LedgerFlusher flusher,
-                              PolicyStore policies, String token, int maxBodyBytes) {
+                              PolicyStore policies, BearerToken token, int maxBodyBytes) {
         this.users = hz.getMap(ClusterMember.USERS);
         this.ledger = ledger;
         this.export = export;

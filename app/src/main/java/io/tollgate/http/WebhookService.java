@@ -35,10 +35,10 @@ public final class WebhookService implements HttpService {
     private final OutboxRepository outbox;
     private final TargetPolicy targets;
     private final Runnable subscriptionsChanged;
-    private final String token;
+    private final BearerToken token;
     private final int maxBodyBytes;
 
-    public WebhookService(OutboxRepository outbox, TargetPolicy targets, Runnable subscriptionsChanged, String token,
+    public WebhookService(OutboxRepository outbox, TargetPolicy targets, Runnable subscriptionsChanged, BearerToken token,
                           int maxBodyBytes) {
         this.outbox = outbox;
         this.targets = targets;

@@ -2,9 +2,15 @@ package io.tollgate.observe;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Headers;
+import io.helidon.http.HttpPrologue;
 import io.helidon.metrics.api.Counter;
 import io.helidon.websocket.WsListener;
 import io.helidon.websocket.WsSession;
+import io.helidon.websocket.WsUpgradeException;
+import io.tollgate.http.AllowedHosts;
+import io.tollgate.http.BearerToken;
 import io.tollgate.webhook.EventSink;
 
 import java.util.LinkedHashMap;
@@ -25,6 +31,12 @@ import java.util.logging.Logger;
  * queue is full the event is dropped for that client and counted. With no client connected,
  * {@link #publish} returns after one size check: nothing is serialised. Events are also handed, as maps, to
  * the webhooks' {@link EventSink} while it wants their type; the sink takes them without blocking.
+ *
+ * <p>Who may connect: the upgrade request must name an allowed Host and carry the events token
+ * ({@code tollgate.events.token}, else the admin token) as {@code Authorization: Bearer}; with neither token set
+ * the stream is closed. At most {@code tollgate.events.max-clients} clients are connected at once (each holds a
+ * queue and a thread); one more is refused at its upgrade. The WebSocket upgrade does not pass the HTTP filters,
+ * so these checks live here, in {@link #onHttpUpgrade}.
  */
 final class EventStream implements WsListener {
     private static final Logger LOG = Logger.getLogger(EventStream.class.getName());
@@ -43,7 +55,14 @@ final class EventStream implements WsListener {
     private volatile EventSink sink = EventSink.NONE;
     private volatile boolean closed;
 
-    EventStream(Meters meters, String member) {
+    private final AllowedHosts hosts;
+    private final BearerToken token;
+    private final int maxClients;
+
+    EventStream(Meters meters, String member, AllowedHosts hosts, BearerToken token, int maxClients) {
+        this.hosts = hosts;
+        this.token = token;
+        this.maxClients = maxClients;
         this.meters = meters;
         this.member = member;
         this.dropped = meters.counter(MetricNames.EVENTS_DROPPED);
@@ -96,9 +115,34 @@ final class EventStream implements WsListener {
     }
 
     @Override
+    public java.util.Optional<Headers> onHttpUpgrade(HttpPrologue prologue, Headers headers) throws WsUpgradeException {
+        // The headers are read: this connection's read deadline is over (the WebSocket lives on).
+        io.tollgate.http.ReadDeadlines.finished();
+        if (!hosts.allows(headers.contains(HeaderNames.HOST) ? headers.get(HeaderNames.HOST).get() : null)) {
+            throw new WsUpgradeException("Host not allowed (tollgate.http.allowed-hosts)");
+        }
+        if (!token.configured()) {
+            throw new WsUpgradeException("live events are disabled: set tollgate.events.token or tollgate.admin.token");
+        }
+        String auth = headers.contains(HeaderNames.AUTHORIZATION) ? headers.get(HeaderNames.AUTHORIZATION).get() : null;
+        if (token.check(auth) != BearerToken.Verdict.ACCEPTED) {
+            throw new WsUpgradeException("missing or wrong 'Authorization: Bearer <events token>'");
+        }
+        if (connections.size() >= maxClients) {
+            throw new WsUpgradeException("too many event clients (tollgate.events.max-clients=" + maxClients + ")");
+        }
+        return java.util.Optional.empty();
+    }
+
+    @Override
     public void onOpen(WsSession session) {
         if (closed) {
             session.close(1001, "server stopping");
+            return;
+        }
+        if (connections.size() >= maxClients) {
+            // Two upgrades passed the check at once: the later one goes.
+            session.close(1013, "too many event clients");
             return;
         }
         Connection c = new Connection(session);

@@ -70,7 +70,8 @@ public final class Observability implements AutoCloseable {
         Instruments.active = instruments;
 
         String member = settings.clusterInterface() + ":" + settings.clusterPort();
-        this.events = new EventStream(meters, member);
+        this.events = new EventStream(meters, member, new io.tollgate.http.AllowedHosts(settings.allowedHosts()),
+                new io.tollgate.http.BearerToken(settings.effectiveEventsToken()), settings.httpLimits().maxEventClients());
         this.thresholds = new QuotaThresholds(events);
         this.decisionMetrics = new DecisionMetrics(meters, new ApiLabels(maxApis), tracing, activeUsers,
                 thresholds, events);

@@ -41,6 +41,48 @@ class SettingsTest {
         assertThat(s.policyCacheTtl()).isEqualTo(Duration.ofMinutes(5));
         assertThat(s.maxBodyBytes()).isEqualTo(65536);
         assertThat(s.memoryCeiling()).isEqualTo(0.8);
+        assertThat(s.adminHost()).isEqualTo("127.0.0.1");
+        assertThat(s.adminPort()).isEqualTo(9901);
+        assertThat(s.allowedHosts()).containsExactly("localhost", "127.0.0.1", "[::1]");
+        assertThat(s.httpLimits()).isEqualTo(new Settings.HttpLimits(2048, 1024, Duration.ofSeconds(10),
+                Duration.ofSeconds(60), 16));
+    }
+
+    @Test
+    void tokensShorterThan32CharactersStopTheStartWithoutEchoingThem() {
+        for (String key : new String[] {"tollgate.admin.token", "tollgate.events.token"}) {
+            assertThatThrownBy(() -> from(Map.of(key, "short-secret-value")))
+                    .isInstanceOf(InvalidSettingException.class)
+                    .hasMessageContaining(key).hasMessageContaining("32")
+                    .hasMessageNotContaining("short-secret-value");
+        }
+        assertThat(from(Map.of("tollgate.admin.token", "a".repeat(32))).adminToken()).hasSize(32);
+    }
+
+    @Test
+    void theEventsTokenIsTheAdminTokenUnlessSetAndSecretsStayOutOfToString() {
+        String admin = "admin-".repeat(6);
+        String events = "events-".repeat(6);
+        assertThat(from(Map.of("tollgate.admin.token", admin)).effectiveEventsToken()).isEqualTo(admin);
+        Settings both = from(Map.of("tollgate.admin.token", admin, "tollgate.events.token", events));
+        assertThat(both.effectiveEventsToken()).isEqualTo(events);
+        assertThat(both.toString()).doesNotContain(admin).doesNotContain(events);
+    }
+
+    @Test
+    void allowedHostsAreNamesWithoutPorts() {
+        assertThat(from(Map.of("tollgate.http.allowed-hosts", "Sidecar.Local, 127.0.0.1")).allowedHosts())
+                .containsExactly("sidecar.local", "127.0.0.1");
+        for (String bad : new String[] {"localhost:8080", "http://localhost", " , "}) {
+            assertThatThrownBy(() -> from(Map.of("tollgate.http.allowed-hosts", bad)))
+                    .isInstanceOf(InvalidSettingException.class).hasMessageContaining("tollgate.http.allowed-hosts");
+        }
+    }
+
+    @Test
+    void theAdminListenerNeedsAPortOfItsOwn() {
+        assertThatThrownBy(() -> from(Map.of("server.port", "9000", "tollgate.admin.port", "9000")))
+                .isInstanceOf(InvalidSettingException.class).hasMessageContaining("tollgate.admin.port");
     }
 
     @Test
@@ -56,7 +98,7 @@ class SettingsTest {
                 "tollgate.cluster.port", "5802",
                 "tollgate.cluster.members", " 127.0.0.1:5802, localhost:5803 ,",
                 "tollgate.db.url", "jdbc:postgresql://127.0.0.1:5432/x",
-                "tollgate.admin.token", "secret",
+                "tollgate.admin.token", "secret-admin-token-of-32-characters-or-more",
                 "tollgate.decision.timeout", "1s",
                 "tollgate.decision.on-failure", "OPEN",
                 "tollgate.cluster.heartbeat-timeout", "7s",
@@ -65,7 +107,7 @@ class SettingsTest {
         assertThat(s.clusterPort()).isEqualTo(5802);
         assertThat(s.clusterMembers()).containsExactly("127.0.0.1:5802", "localhost:5803");
         assertThat(s.embeddedDb()).isFalse();
-        assertThat(s.adminToken()).isEqualTo("secret");
+        assertThat(s.adminToken()).isEqualTo("secret-admin-token-of-32-characters-or-more");
         assertThat(s.decisionTimeout()).isEqualTo(Duration.ofSeconds(1));
         assertThat(s.onFailure()).isEqualTo(Settings.FailurePolicy.OPEN);
         assertThat(s.clusterHeartbeatTimeout()).isEqualTo(Duration.ofSeconds(7));

@@ -141,7 +141,7 @@ class BadInputHttpTest {
             assertThat(r.textField("error")).isEqualTo("payload_too_large");
         }
         Reply admin = SIDECAR.send(SIDECAR.request("/admin/users/" + VICTIM).header("Authorization", "Bearer " + SIDECAR.adminToken())
-                .PUT(HttpRequest.BodyPublishers.ofByteArray(body)));
+                .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofByteArray(body)));
         assertThat(admin.status()).as("%s", admin).isEqualTo(413);
         assertVictimUnchanged();
     }

@@ -32,7 +32,7 @@ class HealthHttpTest {
     @Test
     void unknownPathOrMethodIs404Json() {
         for (Reply r : new Reply[] {SIDECAR.get("/api/nothing-here"), SIDECAR.get("/admin-nothing"),
-                SIDECAR.send(SIDECAR.request("/api/rate-limits/acquire").PUT(java.net.http.HttpRequest.BodyPublishers.ofString("{}")))}) {
+                SIDECAR.send(SIDECAR.request("/api/rate-limits/acquire").header("Content-Type", "application/json").PUT(java.net.http.HttpRequest.BodyPublishers.ofString("{}")))}) {
             assertThat(r.status()).as("%s", r).isEqualTo(404);
             assertThat(r.json()).as("JSON: %s", r).isNotNull();
             assertThat(r.textField("error")).isEqualTo("not_found");

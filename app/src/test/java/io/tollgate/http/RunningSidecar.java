@@ -209,8 +209,15 @@ public final class RunningSidecar implements BeforeAllCallback, AfterAllCallback
         return adminToken;
     }
 
+    /** The admin API's own listener. */
+    public int adminPort() {
+        return tollgate.adminPort();
+    }
+
+    /** A URI on this sidecar: /admin paths on the admin listener, everything else on the decision port. */
     public URI uri(String pathAndQuery) {
-        return URI.create("http://127.0.0.1:" + port() + pathAndQuery);
+        int port = pathAndQuery.startsWith("/admin") ? adminPort() : port();
+        return URI.create("http://127.0.0.1:" + port + pathAndQuery);
     }
 
     /** A request to this sidecar, ready for a method and body. */

@@ -17,14 +17,17 @@ import java.util.concurrent.TimeUnit;
 import static io.tollgate.observe.PromText.value;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** /api/events delivers a denial to a connected client as JSON, and the connection gauge follows. */
+/**
+ * /api/events delivers a denial to a connected client as JSON, and the connection gauge follows. Only a client
+ * with the token connects, and at most tollgate.events.max-clients at once.
+ */
 class EventsWebSocketTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static TestSidecar sidecar;
 
     @BeforeAll
     static void start() {
-        sidecar = TestSidecar.start(Map.of());
+        sidecar = TestSidecar.start(Map.of("tollgate.events.max-clients", "2"));
     }
 
     @AfterAll
@@ -37,9 +40,7 @@ class EventsWebSocketTest {
     @Test
     void aDenialReachesAConnectedClient() throws Exception {
         BlockingQueue<String> messages = new LinkedBlockingQueue<>();
-        WebSocket ws = sidecar.http.newWebSocketBuilder()
-                .buildAsync(URI.create("ws://127.0.0.1:" + sidecar.port() + "/api/events"), new Collector(messages))
-                .get(10, TimeUnit.SECONDS);
+        WebSocket ws = connect("Bearer " + TestSidecar.ADMIN_TOKEN, messages).get(10, TimeUnit.SECONDS);
         JsonNode hello = JSON.readTree(messages.poll(10, TimeUnit.SECONDS));
         assertThat(hello.get("type").asText()).isEqualTo("hello");
         sidecar.scrapeUntil("one events connection", s -> value(s, "tollgate_events_connections").orElse(-1.0) == 1.0);
@@ -69,6 +70,40 @@ class EventsWebSocketTest {
         assertThat(value(sidecar.scrape(), "tollgate_events_sent_total", "type", "denial")).contains(1.0);
 
         ws.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(10, TimeUnit.SECONDS);
+        sidecar.scrapeUntil("no events connection", s -> value(s, "tollgate_events_connections").orElse(-1.0) == 0.0);
+    }
+
+    private static java.util.concurrent.CompletableFuture<WebSocket> connect(String authorization,
+                                                                            BlockingQueue<String> messages) {
+        WebSocket.Builder b = sidecar.http.newWebSocketBuilder();
+        if (authorization != null) {
+            b.header("Authorization", authorization);
+        }
+        return b.buildAsync(URI.create("ws://127.0.0.1:" + sidecar.port() + "/api/events"), new Collector(messages));
+    }
+
+    @Test
+    void withoutTheTokenNoClientConnects() throws Exception {
+        for (String auth : new String[] {null, "Bearer wrong-token", "Basic " + TestSidecar.ADMIN_TOKEN}) {
+            assertThat(connect(auth, new LinkedBlockingQueue<>()))
+                    .as("upgrade with Authorization %s", auth)
+                    .failsWithin(10, TimeUnit.SECONDS);
+        }
+        // The scheme word in any case (RFC 9110).
+        WebSocket ws = connect("bearer " + TestSidecar.ADMIN_TOKEN, new LinkedBlockingQueue<>()).join();
+        ws.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void clientsBeyondTheCapAreRefused() throws Exception {
+        sidecar.scrapeUntil("no events connection", s -> value(s, "tollgate_events_connections").orElse(-1.0) == 0.0);
+        WebSocket first = connect("Bearer " + TestSidecar.ADMIN_TOKEN, new LinkedBlockingQueue<>()).get(10, TimeUnit.SECONDS);
+        WebSocket second = connect("Bearer " + TestSidecar.ADMIN_TOKEN, new LinkedBlockingQueue<>()).get(10, TimeUnit.SECONDS);
+        sidecar.scrapeUntil("two events connections", s -> value(s, "tollgate_events_connections").orElse(-1.0) == 2.0);
+        assertThat(connect("Bearer " + TestSidecar.ADMIN_TOKEN, new LinkedBlockingQueue<>()))
+                .as("a third client with max-clients 2").failsWithin(10, TimeUnit.SECONDS);
+        first.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(10, TimeUnit.SECONDS);
+        second.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(10, TimeUnit.SECONDS);
         sidecar.scrapeUntil("no events connection", s -> value(s, "tollgate_events_connections").orElse(-1.0) == 0.0);
     }
 

@@ -19,7 +19,7 @@ import java.util.function.Predicate;
  * dropped on close. Answers are the raw HTTP responses: these tests look at headers and metric text.
  */
 final class TestSidecar implements AutoCloseable {
-    private static final String ADMIN_TOKEN = "observe-test-token";
+    static final String ADMIN_TOKEN = "observe-test-token-of-at-least-32-characters";
 
     final Tollgate tollgate;
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -54,7 +54,9 @@ final class TestSidecar implements AutoCloseable {
     }
 
     URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + port() + path);
+        // The admin API has a listener of its own.
+        int port = path.startsWith("/admin") ? tollgate.adminPort() : port();
+        return URI.create("http://127.0.0.1:" + port + path);
     }
 
     HttpResponse<String> acquire(String user, String api, String... headers) {

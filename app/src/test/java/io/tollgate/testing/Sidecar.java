@@ -14,7 +14,7 @@ import java.util.Map;
 
 /** One sidecar started in this JVM on free ports, with a tiny JSON client over real HTTP. */
 public final class Sidecar implements AutoCloseable {
-    public static final String TOKEN = "test-admin-token";
+    public static final String TOKEN = "test-admin-token-of-at-least-32-characters";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -41,7 +41,8 @@ public final class Sidecar implements AutoCloseable {
     }
 
     public Reply post(String path, String body) {
-        return send(HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.ofString(body)), false);
+        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)), false);
     }
 
     public Reply get(String path) {
@@ -50,7 +51,7 @@ public final class Sidecar implements AutoCloseable {
 
     public Reply admin(String method, String path, String body) {
         HttpRequest.BodyPublisher p = body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body);
-        return send(HttpRequest.newBuilder(uri(path)).method(method, p), true);
+        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json").method(method, p), true);
     }
 
     public Reply acquire(String user, String api) {
@@ -58,7 +59,9 @@ public final class Sidecar implements AutoCloseable {
     }
 
     private URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + tollgate.port() + path);
+        // The admin API has a listener of its own.
+        int port = path.startsWith("/admin") ? tollgate.adminPort() : tollgate.port();
+        return URI.create("http://127.0.0.1:" + port + path);
     }
 
     private static Reply send(HttpRequest.Builder b, boolean admin) {

@@ -32,8 +32,9 @@ import java.util.regex.Pattern;
  */
 final class TollgateSystem implements SystemUnderTest {
 
-    private static final Pattern READY = Pattern.compile("TOLLGATE READY http=(\\d+)");
-    static final String ADMIN_TOKEN = "bench-admin-token";
+    /** An older build prints no admin port: it serves /admin on its HTTP port. */
+    private static final Pattern READY = Pattern.compile("TOLLGATE READY http=(\\d+)(?: admin=(\\d+))?");
+    static final String ADMIN_TOKEN = "bench-admin-token-of-at-least-32-characters";
 
     private final Path jar;
     private final String label;
@@ -41,6 +42,8 @@ final class TollgateSystem implements SystemUnderTest {
     private final Path logDir;
     private final List<ChildProcess> processes = new ArrayList<>();
     private final List<InetSocketAddress> endpoints = new ArrayList<>();
+    /** Each member's admin listener, in the order of {@link #endpoints}. */
+    private final List<Integer> adminPorts = new ArrayList<>();
     private io.zonky.test.db.postgres.embedded.EmbeddedPostgres postgres;
     private String dbUrl;
     private String dbUser;
@@ -92,6 +95,7 @@ final class TollgateSystem implements SystemUnderTest {
             Map<String, String> env = new HashMap<>();
             env.put("SERVER_HOST", "127.0.0.1");
             env.put("SERVER_PORT", Integer.toString(FreePorts.take()));
+            env.put("TOLLGATE_ADMIN_PORT", Integer.toString(FreePorts.take()));
             env.put("TOLLGATE_CLUSTER_NAME", clusterName);
             env.put("TOLLGATE_CLUSTER_PORT", Integer.toString(clusterPorts.get(i)));
             env.put("TOLLGATE_CLUSTER_MEMBERS", memberList);
@@ -113,6 +117,7 @@ final class TollgateSystem implements SystemUnderTest {
         for (ChildProcess p : processes) {
             Matcher m = p.awaitReady(Duration.ofMinutes(3));
             endpoints.add(new InetSocketAddress("127.0.0.1", Integer.parseInt(m.group(1))));
+            adminPorts.add(Integer.parseInt(m.group(m.group(2) != null ? 2 : 1)));
         }
         try (HttpClient client = HttpClient.newHttpClient()) {
             for (InetSocketAddress e : endpoints) {
@@ -239,9 +244,9 @@ final class TollgateSystem implements SystemUnderTest {
         }
         long flushes = 0;
         try (HttpClient client = HttpClient.newHttpClient()) {
-            for (InetSocketAddress e : endpoints) {
+            for (int adminPort : adminPorts) {
                 HttpResponse<String> r = client.send(HttpRequest.newBuilder(
-                                URI.create("http://127.0.0.1:" + e.getPort() + "/admin/ledger/status"))
+                                URI.create("http://127.0.0.1:" + adminPort + "/admin/ledger/status"))
                         .header("Authorization", "Bearer " + ADMIN_TOKEN).GET().build(), HttpResponse.BodyHandlers.ofString());
                 Matcher m = FLUSHES.matcher(r.body());
                 if (m.find()) {

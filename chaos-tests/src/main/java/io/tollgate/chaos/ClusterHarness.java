@@ -65,7 +65,7 @@ public final class ClusterHarness implements AutoCloseable {
 
     private void createMembers() {
         int n = options.size;
-        int[] ports = FreePorts.take(2 * n);
+        int[] ports = FreePorts.take(3 * n);
         List<String> hosts = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             hosts.add(lab == null ? "127.0.0.1" : lab.address(i));
@@ -76,13 +76,17 @@ public final class ClusterHarness implements AutoCloseable {
         }
         for (int i = 0; i < n; i++) {
             int httpPort = ports[2 * i];
+            int adminPort = ports[2 * n + i];
             URI clientBase;
+            URI adminBase;
             String dbUrl;
             if (lab == null) {
                 clientBase = URI.create("http://127.0.0.1:" + httpPort);
+                adminBase = URI.create("http://127.0.0.1:" + adminPort);
                 dbUrl = database.jdbcUrl();
             } else {
                 clientBase = URI.create("http://127.0.0.1:" + lab.forwardHttp(i, httpPort));
+                adminBase = URI.create("http://127.0.0.1:" + lab.forwardHttp(i, adminPort));
                 String socket = options.privatePostgres != null ? options.privatePostgres.socket().toString()
                         : "/var/run/postgresql/.s.PGSQL." + database.port();
                 dbUrl = database.jdbcUrl("127.0.0.1", lab.forwardPostgres(i, socket));
@@ -101,7 +105,8 @@ public final class ClusterHarness implements AutoCloseable {
             String name = options.namePrefix + "-" + options.clusterName + "-" + i;
             String httpHost = "127.0.0.1";
             members.add(new MemberProcess(settings, new MemberConfig(name, hosts.get(i), ports[2 * i + 1], httpHost,
-                    httpPort, clientBase, lab == null ? null : lab.namespace(i), env), options.adminToken));
+                    httpPort, clientBase, adminPort, adminBase, lab == null ? null : lab.namespace(i), env),
+                    options.adminToken));
         }
     }
 

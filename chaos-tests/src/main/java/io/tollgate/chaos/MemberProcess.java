@@ -40,7 +40,7 @@ public final class MemberProcess implements AutoCloseable {
     public MemberProcess(ChaosSettings settings, MemberConfig config, String adminToken) {
         this.settings = settings;
         this.config = config;
-        this.client = new TollgateClient(config.name(), config.clientBase(), adminToken, Duration.ofSeconds(5));
+        this.client = new TollgateClient(config.name(), config.clientBase(), config.adminBase(), adminToken, Duration.ofSeconds(5));
         this.log = settings.memberLogDir().resolve(config.name() + ".log");
     }
 
@@ -113,6 +113,8 @@ public final class MemberProcess implements AutoCloseable {
         env.putAll(overrides);
         env.put("SERVER_HOST", config.httpHost());
         env.put("SERVER_PORT", Integer.toString(config.httpPort()));
+        env.put("TOLLGATE_ADMIN_HOST", config.httpHost());
+        env.put("TOLLGATE_ADMIN_PORT", Integer.toString(config.adminPort()));
         env.put("TOLLGATE_CLUSTER_PORT", Integer.toString(config.clusterPort()));
         env.put("TOLLGATE_CLUSTER_INTERFACE", config.clusterHost());
         try {

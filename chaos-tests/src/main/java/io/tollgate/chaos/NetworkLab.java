@@ -95,7 +95,7 @@ public final class NetworkLab implements AutoCloseable {
 
     /** Makes member i's HTTP port (on its namespace's 127.0.0.1) reachable at 127.0.0.1:returned port on the host. */
     public int forwardHttp(int i, int httpPort) {
-        Path socket = socketDir.resolve("http-" + i + ".sock");
+        Path socket = socketDir.resolve("http-" + i + "-" + httpPort + ".sock");
         startForwarder("ip", "netns", "exec", namespace(i), "socat",
                 "UNIX-LISTEN:" + socket + ",fork,unlink-early", "TCP:127.0.0.1:" + httpPort);
         int hostPort = FreePorts.take();

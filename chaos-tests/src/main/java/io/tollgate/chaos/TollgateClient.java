@@ -33,12 +33,15 @@ public final class TollgateClient {
 
     private final String memberName;
     private final URI base;
+    private final URI adminBase;
     private final String adminToken;
     private final Duration requestTimeout;
 
-    public TollgateClient(String memberName, URI base, String adminToken, Duration requestTimeout) {
+    /** {@code base} reaches the member's decision port, {@code adminBase} its admin listener (the /admin paths). */
+    public TollgateClient(String memberName, URI base, URI adminBase, String adminToken, Duration requestTimeout) {
         this.memberName = memberName;
         this.base = base;
+        this.adminBase = adminBase;
         this.adminToken = adminToken;
         this.requestTimeout = requestTimeout;
     }
@@ -52,7 +55,7 @@ public final class TollgateClient {
     }
 
     public TollgateClient withTimeout(Duration timeout) {
-        return new TollgateClient(memberName, base, adminToken, timeout);
+        return new TollgateClient(memberName, base, adminBase, adminToken, timeout);
     }
 
     /** Sends one acquire; never throws: transport failures become {@link AnswerKind#ERROR} answers. */
@@ -101,7 +104,8 @@ public final class TollgateClient {
 
     /** Raw HTTP exchange with a JSON (or empty) body, for admin calls and hostile input. */
     public Response send(String method, String path, String body, boolean withAdminToken) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(requestTimeout)
+        URI target = (path.startsWith("/admin") ? adminBase : base).resolve(path);
+        HttpRequest.Builder b = HttpRequest.newBuilder(target).timeout(requestTimeout)
                 .header("Content-Type", "application/json")
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (withAdminToken && adminToken != null) {

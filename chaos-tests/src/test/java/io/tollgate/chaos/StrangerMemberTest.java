@@ -24,12 +24,13 @@ class StrangerMemberTest {
         Duration watch = SETTINGS.duration(Duration.ofSeconds(20), Duration.ofSeconds(60));
         try (ClusterHarness cluster = ClusterHarness.start(SETTINGS, ClusterOptions.defaults().size(2).namePrefix("stranger"))) {
             MemberConfig model = cluster.member(0).config();
-            int[] ports = FreePorts.take(2);
+            int[] ports = FreePorts.take(3);
             Map<String, String> env = new HashMap<>(model.environment());
             String strangerAddress = "127.0.0.1:" + ports[1];
             env.put("TOLLGATE_CLUSTER_MEMBERS", env.get("TOLLGATE_CLUSTER_MEMBERS") + "," + strangerAddress);
             MemberConfig strangerConfig = new MemberConfig("stranger-" + cluster.options().clusterName(), "127.0.0.1",
-                    ports[1], "127.0.0.1", ports[0], URI.create("http://127.0.0.1:" + ports[0]), null, env);
+                    ports[1], "127.0.0.1", ports[0], URI.create("http://127.0.0.1:" + ports[0]), ports[2],
+                    URI.create("http://127.0.0.1:" + ports[2]), null, env);
             long start = System.nanoTime();
             boolean everJoined = false;
             List<String> lastView = List.of();
