@@ -25,7 +25,7 @@ public record Settings(String serverHost, int serverPort, int maxBodyBytes,
                        double memoryCeiling,
                        String adminHost, int adminPort, String eventsToken, List<String> allowedHosts,
                        HttpLimits httpLimits, String clusterSecret,
-                       int idempotencyMaxPerNode, int idempotencyMaxPerUser) {
+                       int idempotencyMaxPerNode) {
 
     public enum FailurePolicy { OPEN, CLOSED }
 
@@ -98,8 +98,7 @@ public record Settings(String serverHost, int serverPort, int maxBodyBytes,
                         duration(t, "tollgate.http.idle-timeout", "http.idle-timeout", "60s"),
                         (int) positive(t, "tollgate.events.max-clients", "events.max-clients", 16)),
                 text(t, "cluster.secret", ""),
-                (int) positive(t, "tollgate.idempotency.max-per-node", "idempotency.max-per-node", 1_000_000),
-                (int) positive(t, "tollgate.idempotency.max-per-user", "idempotency.max-per-user", 10_000));
+                (int) positive(t, "tollgate.idempotency.max-per-node", "idempotency.max-per-node", 1_000_000));
         if (s.adminPort() != 0 && s.adminPort() == s.serverPort() && s.adminHost().equals(s.serverHost())) {
             throw new InvalidSettingException("tollgate.admin.port", Integer.toString(s.adminPort()),
                     "must differ from server.port: the admin API has a listener of its own");
