@@ -127,7 +127,8 @@ public final class ClusterMember {
         Config config = config(settings);
         config.setLiteMember(true);
         return HazelcastInstanceFactory.newHazelcastInstance(config, config.getInstanceName(),
-                new AdmissionNodeContext(MemberAdmission.of(settings.clusterMembers())));
+                new AdmissionNodeContext(MemberAdmission.of(settings.clusterMembers()),
+                        new JoinProof(settings.clusterSecret())));
     }
 
     /**
