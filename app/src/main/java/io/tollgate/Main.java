@@ -11,6 +11,9 @@ public final class Main {
 
     public static void main(String[] args) {
         LogConfig.configureRuntime();
+        // The JVM-wide Java deserialization filter (META-INF/helidon/serial-config.properties: the classes members
+        // exchange in remote failures, with depth and size limits) before the member port or any listener opens.
+        io.helidon.common.SerializationConfig.configureRuntime();
         Config config = Config.create();
         Tollgate tollgate;
         try {

@@ -12,6 +12,8 @@ import io.tollgate.config.Settings;
 import io.tollgate.db.Database;
 import io.tollgate.decide.DecisionListener;
 import io.tollgate.decide.DecisionService;
+import io.tollgate.decide.RequestIdReused;
+import io.tollgate.decide.UsageShed;
 import io.tollgate.http.AdminService;
 import io.tollgate.http.AllowedHosts;
 import io.tollgate.http.BearerToken;
@@ -209,6 +211,11 @@ public final class Tollgate implements AutoCloseable {
         return routing
                 .error(HttpException.class, (req, res, e) -> Json.error(res, e.status().code(), null, e.getMessage()))
                 .error(BadRequest.class, (req, res, e) -> Json.error(res, e.status(), e.field(), e.getMessage()))
+                .error(RequestIdReused.class, (req, res, e) -> Json.error(res, 422, "request_id", e.getMessage()))
+                .error(UsageShed.class, (req, res, e) -> {
+                    res.header(io.helidon.http.HeaderNames.RETRY_AFTER, "1");
+                    Json.error(res, 503, "user_id", e.getMessage());
+                })
                 .error(ClusterUnavailable.class, (req, res, e) ->
                         Json.error(res, 503, "cluster", "the cluster could not answer: " + e.getMessage()))
                 .error(Exception.class, (req, res, e) -> {

@@ -61,6 +61,9 @@ public final class ClusterMember {
             config.getMapConfig(policies).setTimeToLiveSeconds((int) ttlSeconds);
         }
         config.getMapConfig(IDEMPOTENCY).setTimeToLiveSeconds((int) settings.idempotencyRetention().toSeconds());
+        // At most this many first answers per member: past it the least recently used (for these write-once records,
+        // the oldest) are evicted, counted in tollgate_idempotency_evictions_total.
+        config.getMapConfig(IDEMPOTENCY).getEvictionConfig().setSize(settings.idempotencyMaxPerNode());
         // No MapLoader on the users map: a map with one refuses merges while it is "loading from the
         // external store", and loads on the partition thread. Entries take their ledger base from the
         // caller instead (UserProcessor).
@@ -124,7 +127,8 @@ public final class ClusterMember {
         Config config = config(settings);
         config.setLiteMember(true);
         return HazelcastInstanceFactory.newHazelcastInstance(config, config.getInstanceName(),
-                new AdmissionNodeContext(MemberAdmission.of(settings.clusterMembers())));
+                new AdmissionNodeContext(MemberAdmission.of(settings.clusterMembers()),
+                        new JoinProof(settings.clusterSecret())));
     }
 
     /**

@@ -13,8 +13,10 @@ import java.util.function.DoubleSupplier;
  * collection ({@link HeapAfterGc}) is at or above the ceiling ({@code tollgate.memory.ceiling}), the
  * owner refuses acquires that would create an entry: they are answered "shed" (503, whatever the
  * failure policy: admitting them open would create the very entries that do not fit), and the users
- * it already counts keep being served. Cancels, forced acquires and usage still create entries:
- * billing needs them. Found in a member's {@linkplain HazelcastInstance#getUserContext user context}.
+ * it already counts keep being served. Cancels and forced acquires still create entries: billing needs them.
+ * A usage report for a user without an entry is shed too (its call was admitted elsewhere long ago, or never),
+ * and no new first answer is kept in the idempotency map while the valve is shut. Found in a member's
+ * {@linkplain HazelcastInstance#getUserContext user context}.
  */
 public final class MemoryValve {
     static final String CONTEXT_KEY = "tollgate.memory-valve";

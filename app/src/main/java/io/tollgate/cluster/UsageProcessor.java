@@ -40,8 +40,12 @@ public final class UsageProcessor extends UserEntryProcessor<Boolean> {
     }
 
     @Override
+    /** True when counted, false for a repeated report, null when shed: no entry yet and no room for one. */
     public Boolean process(Map.Entry<String, UserState> entry) {
         FreezeFence.refuseWritesWhileFenced();
+        if (!roomFor(entry)) {
+            return null;
+        }
         long now = System.currentTimeMillis();
         // A usage report never waits for the ledger: an entry it creates starts with an unknown base, which
         // the next acquire (or confirmed flush) fills in.
@@ -49,7 +53,7 @@ public final class UsageProcessor extends UserEntryProcessor<Boolean> {
                 computeMs, cycle, now, new UserRules.Memory(horizonMillis, capacity));
         if (step.applied()) {
             write(entry, step.state());
-            keepAnswer(answerKey, Decision.unlimited(now));
+            keepAnswer(answerKey, FirstAnswer.ofUsage(Decision.unlimited(now), apiId, bytes, computeMs));
         }
         return step.applied();
     }

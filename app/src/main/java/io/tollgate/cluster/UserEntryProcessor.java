@@ -22,7 +22,7 @@ abstract class UserEntryProcessor<R>
     protected long horizonMillis;
     private transient String member = "";
     private transient MemoryValve valve;
-    private transient IMap<IdempotencyKey, Decision> answers;
+    private transient IMap<IdempotencyKey, FirstAnswer> answers;
     private transient UserState written;
 
     @Override
@@ -40,8 +40,10 @@ abstract class UserEntryProcessor<R>
      * ({@link IdempotencyKey}), so the write is queued behind this processor on this partition's thread: it needs no
      * other member, and the caller's later write (the exact answer) lands after it.
      */
-    protected final void keepAnswer(IdempotencyKey key, Decision answer) {
-        if (key != null && answers != null) {
+    protected final void keepAnswer(IdempotencyKey key, FirstAnswer answer) {
+        // A member short of heap keeps no new records (MemoryValve): the entry's operation ids still make a retry
+        // within the op-memory a replay.
+        if (key != null && answers != null && (valve == null || valve.admitsNewEntries())) {
             answers.setAsync(key, answer);
         }
     }

@@ -94,10 +94,11 @@ public final class UserProcessor extends UserEntryProcessor<Decision> {
             write(entry, step.state());
         }
         if (decides && isAnswer(step.decision())) {
-            keepAnswer(answerKey, step.decision());
+            keepAnswer(answerKey, FirstAnswer.ofAcquire(step.decision(), request.apiId(), request.cost()));
         } else if (mode == ACQUIRE && request.force() && step.applied()) {
             // Owed for a call the failure policy admitted: that answer was failure_open, and it is what a retry gets.
-            keepAnswer(answerKey, Decision.failure(Outcome.FAILURE_OPEN, now));
+            keepAnswer(answerKey, FirstAnswer.ofAcquire(Decision.failure(Outcome.FAILURE_OPEN, now), request.apiId(),
+                    request.cost()));
         } else if (mode == CANCEL && step.applied()) {
             dropAnswer(answerKey); // taken back (or never to be applied): a retry must be decided anew
         }

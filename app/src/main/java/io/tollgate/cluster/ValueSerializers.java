@@ -54,6 +54,16 @@ public final class ValueSerializers {
             return new ApiPolicy(in.readString(), readWindowMap(in));
         });
         add(config, IdempotencyKey.class, 7318, Wire::writeIdempotencyKey, Wire::readIdempotencyKey);
+        add(config, FirstAnswer.class, 7319, (out, a) -> {
+            out.writeByte(Wire.VERSION);
+            Wire.writeDecision(out, a.decision());
+            out.writeString(a.apiId());
+            out.writeLong(a.amount());
+            out.writeLong(a.amount2());
+        }, in -> {
+            Wire.checkVersion(in, "first answer");
+            return new FirstAnswer(Wire.readDecision(in), in.readString(), in.readLong(), in.readLong());
+        });
     }
 
     interface Writer<T> {

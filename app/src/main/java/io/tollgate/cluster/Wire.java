@@ -64,6 +64,22 @@ final class Wire {
         }
     }
 
+    /**
+     * The most entries any map or list read here may claim. A user's entry holds far fewer (operation ids are capped
+     * at tollgate.idempotency.op-capacity); a larger count is a corrupt or hostile payload and fails the read before
+     * anything is allocated for it.
+     */
+    static final int MAX_LENGTH = 1 << 20;
+
+    /** A count of entries to follow, 0..{@link #MAX_LENGTH}. */
+    static int readLength(ObjectDataInput in) throws IOException {
+        long n = readVarLong(in);
+        if (n < 0 || n > MAX_LENGTH) {
+            throw new IOException("length " + n + " out of range 0.." + MAX_LENGTH);
+        }
+        return (int) n;
+    }
+
     static void checkVersion(ObjectDataInput in, String what) throws IOException {
         byte v = in.readByte();
         if (v != VERSION) {
@@ -87,7 +103,7 @@ final class Wire {
     }
 
     static Counters readCounters(ObjectDataInput in) throws IOException {
-        int n = (int) readVarLong(in);
+        int n = readLength(in);
         if (n == 0) {
             return Counters.empty();
         }
@@ -166,7 +182,7 @@ final class Wire {
     }
 
     static Map<UsageKey, Totals> readUsageMap(ObjectDataInput in) throws IOException {
-        int n = (int) readVarLong(in);
+        int n = readLength(in);
         Map<UsageKey, Totals> map = new HashMap<>();
         for (int i = 0; i < n; i++) {
             map.put(new UsageKey(in.readLong(), in.readString()), readTotals(in));
@@ -218,7 +234,7 @@ final class Wire {
         Totals base = readTotals(in);
         boolean baseKnown = in.readBoolean();
         Map<UsageKey, Totals> pending = readUsageMap(in);
-        int n = (int) readVarLong(in);
+        int n = readLength(in);
         List<LedgerBatch> unconfirmed = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             unconfirmed.add(readBatch(in));
@@ -246,7 +262,7 @@ final class Wire {
     }
 
     static RecentOps readRecent(ObjectDataInput in) throws IOException {
-        int n = (int) readVarLong(in);
+        int n = readLength(in);
         if (n == 0) {
             return RecentOps.empty();
         }
@@ -259,7 +275,7 @@ final class Wire {
             times[i] = i == 0 ? t : times[i - 1] + t;
             states[i] = in.readByte();
         }
-        int u = (int) readVarLong(in);
+        int u = readLength(in);
         Map<Long, RecentOps.Cancelled> unseen = new HashMap<>();
         for (int i = 0; i < u; i++) {
             unseen.put(in.readLong(), new RecentOps.Cancelled(in.readString(), in.readLong()));
@@ -314,6 +330,9 @@ final class Wire {
 
     static List<Limit> readLimits(ObjectDataInput in) throws IOException {
         int n = in.readByte();
+        if (n < 0) {
+            throw new IOException("length " + n + " out of range 0..127");
+        }
         List<Limit> limits = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             limits.add(new Limit(Scope.values()[in.readByte()], Window.values()[in.readByte()], in.readLong()));

@@ -25,7 +25,7 @@ public record Settings(String serverHost, int serverPort, int maxBodyBytes,
                        double memoryCeiling, Duration policyRefresh,
                        String adminHost, int adminPort, String eventsToken, List<String> allowedHosts,
                        HttpLimits httpLimits, String clusterSecret,
-                       int idempotencyMaxPerNode, int idempotencyMaxPerUser) {
+                       int idempotencyMaxPerNode) {
 
     public enum FailurePolicy { OPEN, CLOSED }
 
@@ -99,8 +99,12 @@ public record Settings(String serverHost, int serverPort, int maxBodyBytes,
                         duration(t, "tollgate.http.idle-timeout", "http.idle-timeout", "60s"),
                         (int) positive(t, "tollgate.events.max-clients", "events.max-clients", 16)),
                 text(t, "cluster.secret", ""),
-                (int) positive(t, "tollgate.idempotency.max-per-node", "idempotency.max-per-node", 1_000_000),
-                (int) positive(t, "tollgate.idempotency.max-per-user", "idempotency.max-per-user", 10_000));
+                (int) positive(t, "tollgate.idempotency.max-per-node", "idempotency.max-per-node", 1_000_000));
+        if (s.clusterMembers().size() > 1 && s.clusterSecret().length() < MIN_TOKEN_LENGTH) {
+            throw new InvalidSettingException("tollgate.cluster.secret", s.clusterSecret().isEmpty() ? "" : "(hidden)",
+                    "must be set, at least " + MIN_TOKEN_LENGTH + " characters, when more than one member is configured"
+                            + " (environment variable TOLLGATE_CLUSTER_SECRET, the same on every member)");
+        }
         if (s.adminPort() != 0 && s.adminPort() == s.serverPort() && s.adminHost().equals(s.serverHost())) {
             throw new InvalidSettingException("tollgate.admin.port", Integer.toString(s.adminPort()),
                     "must differ from server.port: the admin API has a listener of its own");

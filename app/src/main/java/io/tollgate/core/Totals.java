@@ -1,15 +1,17 @@
 package io.tollgate.core;
 
-/** Amounts of the three meters. */
+/** Amounts of the three meters. Sums are exact: an overflow throws {@link ArithmeticException}, never wraps. */
 public record Totals(long requests, long bytes, long computeMs) {
     public static final Totals ZERO = new Totals(0, 0, 0);
 
     public Totals plus(Totals o) {
-        return new Totals(requests + o.requests, bytes + o.bytes, computeMs + o.computeMs);
+        return new Totals(Math.addExact(requests, o.requests), Math.addExact(bytes, o.bytes),
+                Math.addExact(computeMs, o.computeMs));
     }
 
     public Totals minus(Totals o) {
-        return new Totals(requests - o.requests, bytes - o.bytes, computeMs - o.computeMs);
+        return new Totals(Math.subtractExact(requests, o.requests), Math.subtractExact(bytes, o.bytes),
+                Math.subtractExact(computeMs, o.computeMs));
     }
 
     public boolean isZero() {

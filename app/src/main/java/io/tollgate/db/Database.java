@@ -63,6 +63,7 @@ public final class Database implements AutoCloseable {
     private static EmbeddedPostgres startEmbedded(Settings settings) {
         try {
             Files.createDirectories(settings.embeddedDbDir());
+            EmbeddedOrphan.stopIfRunning(settings.embeddedDbDir());
             LOG.info("no tollgate.db.url set: starting embedded PostgreSQL in " + settings.embeddedDbDir().toAbsolutePath());
             return EmbeddedPostgres.builder()
                     .setDataDirectory(settings.embeddedDbDir())

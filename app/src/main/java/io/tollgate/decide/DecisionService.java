@@ -6,6 +6,7 @@ import io.tollgate.cluster.ApiDecision;
 import io.tollgate.cluster.ApiProcessor;
 import io.tollgate.cluster.ClusterMember;
 import io.tollgate.cluster.ClusterUnavailable;
+import io.tollgate.cluster.FirstAnswer;
 import io.tollgate.cluster.IdempotencyKey;
 import io.tollgate.cluster.OnCompletion;
 import io.tollgate.cluster.UsageProcessor;
@@ -60,7 +61,8 @@ public final class DecisionService implements AutoCloseable {
     private final LedgerBases ledgerBases;
     private final IMap<String, UserState> users;
     private final IMap<String, Counters> apis;
-    private final IMap<IdempotencyKey, Decision> idempotency;
+    private final IMap<IdempotencyKey, FirstAnswer> idempotency;
+    private final io.tollgate.cluster.MemoryValve valve;
     private final Settings settings;
     private final UserRules.Memory memory;
     private final DecisionListener listener;
@@ -77,6 +79,7 @@ public final class DecisionService implements AutoCloseable {
         this.users = hz.getMap(ClusterMember.USERS);
         this.apis = hz.getMap(ClusterMember.APIS);
         this.idempotency = hz.getMap(ClusterMember.IDEMPOTENCY);
+        this.valve = io.tollgate.cluster.MemoryValve.of(hz);
         this.settings = settings;
         this.memory = new UserRules.Memory(settings.opMemoryHorizon().toMillis(), settings.opMemoryCapacity());
         this.listener = listener;
@@ -104,7 +107,14 @@ public final class DecisionService implements AutoCloseable {
             if (known == null) {
                 throw new ClusterUnavailable("the user's policy could not be read within the decision timeout", null);
             }
-            Decision first = idemKey == null ? null : ClusterUnavailable.await(idempotency.getAsync(idemKey), deadline);
+            FirstAnswer kept = idemKey == null ? null : ClusterUnavailable.await(idempotency.getAsync(idemKey), deadline);
+            if (kept != null) {
+                String differs = kept.differingAcquireField(call.apiId(), call.cost());
+                if (differs != null) {
+                    throw new RequestIdReused(differs);
+                }
+            }
+            Decision first = kept == null ? null : kept.decision();
             Decision recentDenial = idemKey == null ? denials.find(denialKey, call.cost(), System.currentTimeMillis()) : null;
             if (first != null) {
                 result = new DecisionResult(first, policy.tier(), true);
@@ -125,7 +135,7 @@ public final class DecisionService implements AutoCloseable {
                     if (!global.decision().allowed()) {
                         denials.record(denialKey, call.cost(), global.decision(), System.currentTimeMillis());
                         result = new DecisionResult(global.decision(), policy.tier(), false);
-                        remember(idemKey, result.decision());
+                        remember(idemKey, call, result.decision());
                         listener.decided(DecisionListener.Kind.ACQUIRE, call, result, System.nanoTime() - started);
                         return result;
                     }
@@ -158,7 +168,7 @@ public final class DecisionService implements AutoCloseable {
                 result = new DecisionResult(tighter(decision, global), policy.tier(), false);
                 // The owner kept the user's decision as the first answer already; this caller writes the exact
                 // answer too (the API's window may be tighter), and covers an owner that died before its write ran.
-                remember(idemKey, result.decision());
+                remember(idemKey, call, result.decision());
             }
         } catch (ClusterUnavailable e) {
             result = failurePolicy(call, policy, request, ticket, global, globalLimits, e);
@@ -219,14 +229,24 @@ public final class DecisionService implements AutoCloseable {
             throw new ClusterUnavailable("the user's policy could not be read in time", null);
         }
         IdempotencyKey key = new IdempotencyKey("usage", userId, requestId);
-        Decision seen = ClusterUnavailable.await(idempotency.getAsync(key), deadline);
+        FirstAnswer seen = ClusterUnavailable.await(idempotency.getAsync(key), deadline);
         if (seen != null) {
+            String differs = seen.differingUsageField(apiId, bytes, computeMs);
+            if (differs != null) {
+                throw new RequestIdReused(differs);
+            }
             return false;
         }
-        boolean counted = ClusterUnavailable.await(EntryProcessorTimer.timed(EntryProcessorTimer.USAGE, () -> users.submitToKey(userId, new UsageProcessor(
+        Boolean counted = ClusterUnavailable.await(EntryProcessorTimer.timed(EntryProcessorTimer.USAGE, () -> users.submitToKey(userId, new UsageProcessor(
                 OperationIds.of("usage", userId, requestId), apiId, bytes, computeMs, policy.billingCycle(), memory, key))),
                 deadline);
-        ClusterUnavailable.await(idempotency.setAsync(key, Decision.unlimited(System.currentTimeMillis())), deadline);
+        if (counted == null) {
+            throw new UsageShed();
+        }
+        if (valve.admitsNewEntries()) {
+            ClusterUnavailable.await(idempotency.setAsync(key,
+                    FirstAnswer.ofUsage(Decision.unlimited(System.currentTimeMillis()), apiId, bytes, computeMs)), deadline);
+        }
         return counted;
     }
 
@@ -364,10 +384,11 @@ public final class DecisionService implements AutoCloseable {
      * already, and until the write lands a retry is still recognised by the user's entry (its
      * operation ids), which replays it.
      */
-    private void remember(IdempotencyKey idemKey, Decision decision) {
-        // A shed call counted nothing and may succeed a second later: its request_id stays unanswered.
-        if (idemKey != null && decision.outcome() != Outcome.SHED) {
-            OnCompletion.whenDone(idempotency.setAsync(idemKey, decision), e -> {
+    private void remember(IdempotencyKey idemKey, CallRequest call, Decision decision) {
+        // A shed call counted nothing and may succeed a second later: its request_id stays unanswered. A member short
+        // of heap writes no new records (the owner neither, see UserEntryProcessor.keepAnswer).
+        if (idemKey != null && decision.outcome() != Outcome.SHED && valve.admitsNewEntries()) {
+            OnCompletion.whenDone(idempotency.setAsync(idemKey, FirstAnswer.ofAcquire(decision, call.apiId(), call.cost())), e -> {
                 if (e != null) {
                     LOG.log(Level.FINE, "idempotency record not written", e);
                 }

@@ -17,7 +17,6 @@ import io.tollgate.core.UserPolicy;
 import io.tollgate.core.Window;
 import io.tollgate.policy.PolicyStore;
 
-import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -92,10 +91,11 @@ public final class AdminService implements HttpService {
         double multiplier = Json.number(body, "multiplier", 1.0, 0.001, UserPolicy.MAX_MULTIPLIER);
         int anchor = (int) Json.integer(body, "billing_anchor_day", 1L, 1, 31);
         String zone = Json.text(body, "billing_time_zone", "UTC");
-        try {
-            zone = ZoneId.of(zone).getId();
-        } catch (DateTimeException e) {
-            throw BadRequest.field("billing_time_zone", "unknown time zone '" + zone + "' (use an IANA name such as Asia/Kolkata)");
+        // IANA region ids only (Asia/Kolkata, UTC): an offset such as +05:30 has no daylight-saving rules, so a
+        // period anchored to it drifts by an hour in regions that change their clocks.
+        if (!ZoneId.getAvailableZoneIds().contains(zone)) {
+            throw BadRequest.field("billing_time_zone", "unknown time zone '" + zone
+                    + "': use an IANA region id such as Asia/Kolkata or UTC, not an offset");
         }
         Json.send(res, 200, userJson(policies.setTier(user, tier, multiplier, anchor, zone)));
     }

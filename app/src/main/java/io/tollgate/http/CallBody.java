@@ -6,7 +6,6 @@ import com.fasterxml.jackson.core.JsonToken;
 import io.tollgate.decide.CallRequest;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 
 /**
  * The body of an acquire or check, {@code {"user_id", "api_id", "cost"?, "request_id"?}}, read token by token with
@@ -55,7 +54,7 @@ final class CallBody {
         } catch (JsonProcessingException e) {
             throw Json.malformed(e);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw Json.undecodable(e);
         }
     }
 

@@ -22,6 +22,7 @@ import java.util.Map;
 /** Reading request bodies (bounded, validated) and writing JSON answers and errors: one place for both. */
 public final class Json {
     public static final ObjectMapper MAPPER = new ObjectMapper()
+            .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS);
     private static final int MAX_ID_LENGTH = 256;
@@ -43,7 +44,8 @@ public final class Json {
         } catch (JsonProcessingException e) {
             throw malformed(e);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            // Reading a byte array fails only on its content (a character that cannot be decoded).
+            throw undecodable(e);
         }
         if (!(node instanceof ObjectNode object)) {
             throw notAnObject();
@@ -82,6 +84,9 @@ public final class Json {
         if (bytes.length == 0) {
             throw BadRequest.field("body", "a JSON object body is required");
         }
+        if (!looksUtf8(bytes)) {
+            throw new BadRequest(415, "body", "the body must be UTF-8 (JSON in UTF-16 or UTF-32 is not accepted)");
+        }
         return bytes;
     }
 
@@ -95,6 +100,26 @@ public final class Json {
             out.write(chunk, 0, n);
         }
         return out.toByteArray();
+    }
+
+    /**
+     * False for bytes Jackson would read as UTF-16 or UTF-32: a byte-order mark of either, or a zero byte among the
+     * first four (a JSON text in UTF-8 has none there). Everything else is parsed as UTF-8, which Jackson validates.
+     */
+    static boolean looksUtf8(byte[] b) {
+        if (b.length >= 2 && ((b[0] == (byte) 0xFE && b[1] == (byte) 0xFF) || (b[0] == (byte) 0xFF && b[1] == (byte) 0xFE))) {
+            return false;
+        }
+        for (int i = 0; i < Math.min(4, b.length); i++) {
+            if (b[i] == 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static BadRequest undecodable(IOException e) {
+        return BadRequest.field("body", "the body is not valid UTF-8 JSON: " + e.getClass().getSimpleName());
     }
 
     static BadRequest malformed(JsonProcessingException e) {
@@ -136,8 +161,17 @@ public final class Json {
             throw BadRequest.field(field, field + " must be at most " + MAX_ID_LENGTH + " characters");
         }
         for (int i = 0; i < value.length(); i++) {
-            if (Character.isISOControl(value.charAt(i))) {
+            char c = value.charAt(i);
+            if (Character.isISOControl(c)) {
                 throw BadRequest.field(field, field + " must not contain control characters");
+            }
+            if (Character.isSurrogate(c)) {
+                // Only a high surrogate followed by a low one is a character; anything else cannot be stored as UTF-8.
+                if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+                    i++;
+                } else {
+                    throw BadRequest.field(field, field + " must be valid Unicode (an unpaired surrogate at index " + i + ")");
+                }
             }
         }
         return value;
@@ -184,6 +218,24 @@ public final class Json {
             throw BadRequest.field(field, field + " must be a string");
         }
         return v.asText();
+    }
+
+    /** The earliest and latest instants an admin date may name: years 1970 to 9999. */
+    static final java.time.Instant EARLIEST = java.time.Instant.EPOCH;
+    static final java.time.Instant LATEST = java.time.Instant.parse("9999-12-31T23:59:59Z");
+
+    /** An ISO-8601 instant between 1970 and 9999; anything else is a 400 naming {@code field}. */
+    public static java.time.Instant instant(String field, String raw) {
+        java.time.Instant at;
+        try {
+            at = java.time.Instant.parse(raw);
+        } catch (java.time.DateTimeException e) {
+            throw BadRequest.field(field, field + " must be an ISO-8601 instant such as 2026-12-01T00:00:00Z");
+        }
+        if (at.isBefore(EARLIEST) || at.isAfter(LATEST)) {
+            throw BadRequest.field(field, field + " must lie between the years 1970 and 9999");
+        }
+        return at;
     }
 
     public static String query(ServerRequest req, String name) {

@@ -29,7 +29,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -116,6 +115,11 @@ public final class LedgerAdminService implements HttpService {
         Json.send(res, 200, body);
     }
 
+    /** One adjustment moves a meter by at most this much: a petabyte, or 31,000 years of compute. */
+    static final long MAX_ADJUSTMENT = 1_000_000_000_000_000L;
+    /** A period's total per meter stays within this (ten adjustments at the maximum), far from overflowing a sum. */
+    static final long MAX_TOTAL = 10 * MAX_ADJUSTMENT;
+
     private void adjust(ServerRequest req, ServerResponse res) {
         ObjectNode body = Json.body(req, maxBodyBytes);
         String user = Json.id(body, "user_id");
@@ -124,15 +128,20 @@ public final class LedgerAdminService implements HttpService {
         if (reason.isBlank() || reason.length() > 1000) {
             throw BadRequest.field("reason", "reason must be 1..1000 characters");
         }
-        Instant periodStart;
+        Instant periodStart = Json.instant("period_start", Json.text(body, "period_start", null));
+        Totals delta = new Totals(Json.integer(body, "requests", 0L, -MAX_ADJUSTMENT, MAX_ADJUSTMENT),
+                Json.integer(body, "bandwidth_bytes", 0L, -MAX_ADJUSTMENT, MAX_ADJUSTMENT),
+                Json.integer(body, "compute_ms", 0L, -MAX_ADJUSTMENT, MAX_ADJUSTMENT));
+        Totals before = ledger.total(user, periodStart.toEpochMilli());
         try {
-            periodStart = Instant.parse(Json.text(body, "period_start", null));
-        } catch (DateTimeParseException e) {
-            throw BadRequest.field("period_start", "period_start must be an ISO-8601 instant such as 2026-11-01T00:00:00Z");
+            Totals after = before.plus(delta);
+            if (Math.abs(after.requests()) > MAX_TOTAL || Math.abs(after.bytes()) > MAX_TOTAL
+                    || Math.abs(after.computeMs()) > MAX_TOTAL) {
+                throw new ArithmeticException("beyond " + MAX_TOTAL);
+            }
+        } catch (ArithmeticException e) {
+            throw new BadRequest(422, "adjustment", "the period's total would leave the range of +/-" + MAX_TOTAL);
         }
-        long limit = Long.MAX_VALUE / 4;
-        Totals delta = new Totals(Json.integer(body, "requests", 0L, -limit, limit),
-                Json.integer(body, "bandwidth_bytes", 0L, -limit, limit), Json.integer(body, "compute_ms", 0L, -limit, limit));
         ledger.adjust(user, api, periodStart.toEpochMilli(), delta, reason);
         Json.send(res, 201, totalsJson(ledger.total(user, periodStart.toEpochMilli()),
                 Map.of("user_id", user, "period_start", periodStart.toString())));
@@ -154,12 +163,15 @@ public final class LedgerAdminService implements HttpService {
         try {
             if (period != null) {
                 YearMonth month = YearMonth.parse(period);
+                if (month.getYear() < 1970 || month.getYear() > 9999) {
+                    throw BadRequest.field("period", "period must lie between the years 1970 and 9999");
+                }
                 periodStart = month.atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
                 knownEnd = month.plusMonths(1).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
             } else {
-                periodStart = Instant.parse(start);
+                periodStart = Json.instant("period_start", start);
             }
-        } catch (DateTimeParseException e) {
+        } catch (java.time.DateTimeException e) {
             throw BadRequest.field(period != null ? "period" : "period_start", period != null
                     ? "period must be a month such as 2026-12" : "period_start must be an ISO-8601 instant such as 2026-12-01T00:00:00Z");
         }
@@ -286,9 +298,9 @@ public final class LedgerAdminService implements HttpService {
     private static BillingPeriod periodOf(ServerRequest req, UserPolicy policy) {
         String at = req.query().first("at").orElse(null);
         try {
-            return policy.billingCycle().periodAt(at == null ? Instant.now() : Instant.parse(at));
-        } catch (DateTimeParseException e) {
-            throw BadRequest.field("at", "at must be an ISO-8601 instant");
+            return policy.billingCycle().periodAt(at == null ? Instant.now() : Json.instant("at", at));
+        } catch (java.time.DateTimeException | ArithmeticException e) {
+            throw BadRequest.field("at", "at must be an ISO-8601 instant between the years 1970 and 9999");
         }
     }
 

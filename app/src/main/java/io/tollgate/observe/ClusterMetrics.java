@@ -28,6 +28,7 @@ final class ClusterMetrics implements AutoCloseable {
     private final HazelcastInstance hz;
     private final UUID membershipRegistration;
     private final UUID migrationRegistration;
+    private final UUID evictionRegistration;
 
     ClusterMetrics(HazelcastInstance hz, Meters meters, EventStream events, int majority, BooleanSupplier dbUp) {
         this.hz = hz;
@@ -40,6 +41,10 @@ final class ClusterMetrics implements AutoCloseable {
         Counter joined = meters.counter(MetricNames.CLUSTER_MEMBER_EVENTS, "type", "joined");
         Counter left = meters.counter(MetricNames.CLUSTER_MEMBER_EVENTS, "type", "left");
         Counter migrations = meters.counter(MetricNames.CLUSTER_MIGRATIONS);
+        Counter evicted = meters.counter(MetricNames.IDEMPOTENCY_EVICTIONS);
+        // Only entries this member owns: each eviction is counted once across the cluster.
+        this.evictionRegistration = hz.getMap(io.tollgate.cluster.ClusterMember.IDEMPOTENCY)
+                .addLocalEntryListener((com.hazelcast.map.listener.EntryEvictedListener<Object, Object>) e -> evicted.increment());
         this.membershipRegistration = hz.getCluster().addMembershipListener(new MembershipListener() {
             @Override
             public void memberAdded(MembershipEvent e) {
@@ -107,6 +112,7 @@ final class ClusterMetrics implements AutoCloseable {
         if (hz.getLifecycleService().isRunning()) {
             hz.getCluster().removeMembershipListener(membershipRegistration);
             hz.getPartitionService().removeMigrationListener(migrationRegistration);
+            hz.getMap(io.tollgate.cluster.ClusterMember.IDEMPOTENCY).removeEntryListener(evictionRegistration);
         }
     }
 }

@@ -79,6 +79,8 @@ public final class MetricNames {
     public static final String MEMORY_HEAP_AFTER_GC = "tollgate.memory.heap.after.gc.ratio";
     /** tollgate_memory_new_users_admitted gauge: 1, or 0 while this member sheds never-seen users (MemoryValve). */
     public static final String MEMORY_NEW_USERS_ADMITTED = "tollgate.memory.new.users.admitted";
+    /** tollgate_idempotency_evictions_total counter: first answers this member evicted at the map's size cap. */
+    public static final String IDEMPOTENCY_EVICTIONS = "tollgate.idempotency.evictions";
     /** tollgate_ready gauge (1 when /health/ready would answer 200). */
     public static final String READY = "tollgate.ready";
 

@@ -97,6 +97,7 @@ class SettingsTest {
                 "server.port", "0",
                 "tollgate.cluster.port", "5802",
                 "tollgate.cluster.members", " 127.0.0.1:5802, localhost:5803 ,",
+                "tollgate.cluster.secret", "cluster-secret-of-32-characters-or-more",
                 "tollgate.db.url", "jdbc:postgresql://127.0.0.1:5432/x",
                 "tollgate.admin.token", "secret-admin-token-of-32-characters-or-more",
                 "tollgate.decision.timeout", "1s",
@@ -175,7 +176,19 @@ class SettingsTest {
 
     @Test
     void membersListIsKeptInOrder() {
-        assertThat(from(Map.of("tollgate.cluster.members", "10.0.0.1:5701,10.0.0.2:5701,10.0.0.3:5701")).clusterMembers())
+        assertThat(from(Map.of("tollgate.cluster.members", "10.0.0.1:5701,10.0.0.2:5701,10.0.0.3:5701",
+                "tollgate.cluster.secret", "s".repeat(32))).clusterMembers())
                 .isEqualTo(List.of("10.0.0.1:5701", "10.0.0.2:5701", "10.0.0.3:5701"));
+    }
+
+    @Test
+    void moreThanOneMemberNeedsAClusterSecretOfAtLeast32Characters() {
+        for (String secret : new String[] {"", "short-cluster-secret"}) {
+            assertThatThrownBy(() -> from(Map.of("tollgate.cluster.members", "10.0.0.1:5701,10.0.0.2:5701",
+                    "tollgate.cluster.secret", secret)))
+                    .isInstanceOf(InvalidSettingException.class).hasMessageContaining("tollgate.cluster.secret")
+                    .hasMessageContaining("TOLLGATE_CLUSTER_SECRET").hasMessageNotContaining("short-cluster-secret");
+        }
+        assertThat(from(Map.of()).clusterSecret()).as("one member: nothing to prove").isEmpty();
     }
 }

@@ -255,4 +255,152 @@ class BadInputHttpTest {
         }
         assertVictimUnchanged();
     }
+
+    private static Reply postBytes(String path, byte[] body) {
+        return SIDECAR.send(SIDECAR.request(path).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+    }
+
+    /** UTF-32 big-endian, as Jackson detects it from the zero bytes, with one code point beyond Unicode. */
+    private static byte[] utf32WithInvalidCodePoint() {
+        String json = "{\"user_id\":\"bad-victim\",\"api_id\":\"search\",\"x\":\"?\"}";
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(json.length() * 4);
+        for (char c : json.toCharArray()) {
+            b.putInt(c == '?' ? 0x7FFFFFFF : c);
+        }
+        return b.array();
+    }
+
+    @Test
+    void bodiesThatAreNotUtf8AreRefusedWithoutAServerError() {
+        byte[] utf32 = utf32WithInvalidCodePoint();
+        byte[] utf16 = "{\"user_id\":\"bad-victim\",\"api_id\":\"search\"}".getBytes(StandardCharsets.UTF_16);
+        byte[] utf16le = "{\"user_id\":\"bad-victim\",\"api_id\":\"search\"}".getBytes(StandardCharsets.UTF_16LE);
+        byte[] invalidUtf8 = "{\"user_id\":\"bad-victim\",\"api_id\":\"s\u00ffearch\"}".getBytes(StandardCharsets.ISO_8859_1);
+        byte[] overlong = {'{', '"', 'u', 's', 'e', 'r', '_', 'i', 'd', '"', ':', '"', (byte) 0xC0, (byte) 0xAF, '"', '}'};
+        for (String path : BODY_PATHS) {
+            for (byte[] body : new byte[][] {utf32, utf16, utf16le, invalidUtf8, overlong}) {
+                Reply r = postBytes(path, body);
+                assertThat(r.status()).as("%s %s -> %s", path, java.util.HexFormat.of().formatHex(body, 0, 8), r)
+                        .isIn(400, 415);
+                // Jackson refuses some broken sequences itself, others decode to a character the id check refuses.
+                assertThat(r.textField("field")).isIn("body", "api_id", "user_id");
+                assertThat(r.text()).doesNotContain("Exception\n").doesNotContain("\tat ");
+            }
+        }
+        for (byte[] body : new byte[][] {utf32, utf16, invalidUtf8}) {
+            Reply r = SIDECAR.send(SIDECAR.request("/admin/users/" + VICTIM).header("Authorization", "Bearer " + SIDECAR.adminToken())
+                    .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofByteArray(body)));
+            assertThat(r.status()).as("admin %s", r).isIn(400, 415);
+        }
+        assertVictimUnchanged();
+    }
+
+    @Test
+    void idsMustBeValidUnicode() {
+        for (String bad : new String[] {"bad\ud800victim", "bad\udc00", "\ud800", "x\udbff\udbff"}) {
+            for (String path : BODY_PATHS) {
+                String body = "{\"user_id\":\"" + bad.replace("\ud800", "\\ud800").replace("\udc00", "\\udc00")
+                        .replace("\udbff", "\\udbff") + "\",\"api_id\":\"search\",\"request_id\":\"r-u\"}";
+                assertBadRequest(SIDECAR.post(path, body), "user_id");
+            }
+        }
+        assertThat(SIDECAR.post("/api/rate-limits/check", "{\"user_id\":\"emoji-\\ud83d\\ude00\",\"api_id\":\"search\"}")
+                .status()).as("a surrogate pair is one character").isEqualTo(200);
+        assertVictimUnchanged();
+    }
+
+    @Test
+    void duplicateKeysAreRefusedEverywhere() {
+        for (String path : BODY_PATHS) {
+            assertBadRequest(SIDECAR.post(path, "{\"user_id\":\"bad-victim\",\"api_id\":\"search\",\"api_id\":\"other\","
+                    + "\"request_id\":\"dup-1\"}"), "body");
+        }
+        assertBadRequest(rawAdmin("PUT", "/admin/users/" + VICTIM, "{\"tier\":\"free\",\"tier\":\"enterprise\"}"), "body");
+        assertBadRequest(rawAdmin("PUT", "/admin/users/" + VICTIM + "/limits/minute", "{\"limit\":5,\"limit\":50}"), "body");
+        assertVictimUnchanged();
+    }
+
+    @Test
+    void aRequestIdReusedWithADifferentBodyIs422AndCountsNothing() {
+        String user = "reuse-user";
+        Map<String, Object> first = Map.of("user_id", user, "api_id", "search", "cost", 2, "request_id", "reuse-1");
+        assertThat(SIDECAR.post("/api/rate-limits/acquire", first).status()).isEqualTo(200);
+        Reply same = SIDECAR.post("/api/rate-limits/acquire", first);
+        assertThat(same.field("replayed").asBoolean()).as("the same call is a replay: %s", same).isTrue();
+        Object[][] changes = {{"api_id", "maps"}, {"cost", 3}};
+        for (Object[] change : changes) {
+            Map<String, Object> body = new LinkedHashMap<>(first);
+            body.put((String) change[0], change[1]);
+            Reply r = SIDECAR.post("/api/rate-limits/acquire", body);
+            assertThat(r.status()).as("%s -> %s", body, r).isEqualTo(422);
+            assertThat(r.textField("field")).isEqualTo("request_id");
+            assertThat(r.textField("message")).contains((String) change[0]);
+        }
+        assertThat(SIDECAR.used(user, "minute")).as("only the first call counted").isEqualTo(2);
+
+        Map<String, Object> usage = Map.of("user_id", user, "api_id", "search", "request_id", "reuse-u", "bytes", 10,
+                "compute_ms", 5);
+        assertThat(SIDECAR.post("/api/usage", usage).field("recorded").asBoolean()).isTrue();
+        assertThat(SIDECAR.post("/api/usage", usage).field("duplicate").asBoolean()).isTrue();
+        for (Object[] change : new Object[][] {{"api_id", "maps"}, {"bytes", 11}, {"compute_ms", 6}}) {
+            Map<String, Object> body = new LinkedHashMap<>(usage);
+            body.put((String) change[0], change[1]);
+            Reply r = SIDECAR.post("/api/usage", body);
+            assertThat(r.status()).as("%s -> %s", body, r).isEqualTo(422);
+            assertThat(r.textField("message")).contains((String) change[0]);
+        }
+        Reply quota = SIDECAR.get("/api/quotas?user_id=" + user);
+        assertThat(quota.text()).as("usage counted once: %s", quota).contains("\"used\":10");
+    }
+
+    @Test
+    void adminDatesOutsideTheCalendarAre400() {
+        String[] instants = {"+1000000000-01-01T00:00:00Z", "-1000000000-01-01T00:00:00Z", "+10000-01-01T00:00:00Z",
+                "1969-12-31T23:59:59Z", "2026-13-01T00:00:00Z", "yesterday"};
+        for (String at : instants) {
+            assertBadRequest(SIDECAR.admin("POST", "/admin/ledger/adjustments", Map.of("user_id", VICTIM, "api_id", "search",
+                    "period_start", at, "requests", 1, "reason", "test")), "period_start");
+            assertBadRequest(SIDECAR.admin("GET", "/admin/ledger/export?period_start="
+                    + java.net.URLEncoder.encode(at, StandardCharsets.UTF_8), null), "period_start");
+            assertThat(SIDECAR.admin("GET", "/admin/ledger/totals?user_id=" + VICTIM + "&at="
+                    + java.net.URLEncoder.encode(at, StandardCharsets.UTF_8), null).status()).as("totals at %s", at).isEqualTo(400);
+        }
+        for (String period : new String[] {"+1000000000-01", "999999999-12", "10000-01", "1969-12", "2026-00"}) {
+            assertThat(SIDECAR.admin("GET", "/admin/ledger/export?period=" + period, null).status())
+                    .as("period %s", period).isEqualTo(400);
+        }
+        assertVictimUnchanged();
+    }
+
+    @Test
+    void adjustmentsStayWithinASaneRange() {
+        long beyond = 1_000_000_000_000_001L;
+        for (String meter : new String[] {"requests", "bandwidth_bytes", "compute_ms"}) {
+            for (long v : new long[] {beyond, -beyond, Long.MAX_VALUE, Long.MIN_VALUE}) {
+                assertBadRequest(SIDECAR.admin("POST", "/admin/ledger/adjustments", Map.of("user_id", "adj-user",
+                        "api_id", "search", "period_start", "2026-11-01T00:00:00Z", meter, v, "reason", "test")), meter);
+            }
+        }
+        Map<String, Object> max = Map.of("user_id", "adj-user", "api_id", "search",
+                "period_start", "2026-11-01T00:00:00Z", "requests", 1_000_000_000_000_000L, "reason", "test");
+        for (int i = 0; i < 10; i++) {
+            assertThat(SIDECAR.admin("POST", "/admin/ledger/adjustments", max).status()).isEqualTo(201);
+        }
+        Reply tenth = SIDECAR.admin("POST", "/admin/ledger/adjustments", max);
+        assertThat(tenth.status()).as("a total beyond 10^16: %s", tenth).isEqualTo(422);
+        Reply totals = SIDECAR.admin("GET", "/admin/ledger/totals?user_id=adj-user&at=2026-11-15T00:00:00Z", null);
+        assertThat(totals.status()).as("%s", totals).isEqualTo(200);
+    }
+
+    @Test
+    void billingTimeZonesAreIanaRegionsOnly() {
+        for (String zone : new String[] {"+05:30", "-08:00", "Z", "UTC+05:30", "GMT+1", "Mars/Olympus", "", "asia/kolkata"}) {
+            assertBadRequest(SIDECAR.admin("PUT", "/admin/users/" + VICTIM, Map.of("tier", "pro", "billing_time_zone", zone)),
+                    "billing_time_zone");
+        }
+        assertVictimUnchanged();
+        Reply ok = SIDECAR.admin("PUT", "/admin/users/tz-user", Map.of("tier", "pro", "billing_time_zone", "Asia/Kolkata"));
+        assertThat(ok.textField("billing_time_zone")).isEqualTo("Asia/Kolkata");
+    }
 }

@@ -56,7 +56,7 @@ class FirstAnswerKeptByOwnerHttpTest {
         String user = "orphan-c";
         assertThat(SIDECAR.acquire(user, "search").status()).isEqualTo(200);
         IMap<String, UserState> users = SIDECAR.tollgate().hazelcast().getMap(ClusterMember.USERS);
-        IMap<IdempotencyKey, Decision> answers = SIDECAR.tollgate().hazelcast().getMap(ClusterMember.IDEMPOTENCY);
+        IMap<IdempotencyKey, io.tollgate.cluster.FirstAnswer> answers = SIDECAR.tollgate().hazelcast().getMap(ClusterMember.IDEMPOTENCY);
         UserPolicy policy = UserPolicy.defaults(user);
         UserRules.Acquire acquire = new UserRules.Acquire(OperationId.hashed(4343), 0, "search", 1,
                 policy.limitsFor("search"), policy.quota(), policy.billingCycle(), false, Long.MAX_VALUE);

@@ -4,6 +4,9 @@ import com.hazelcast.core.HazelcastInstance;
 import io.tollgate.cluster.ClusterMember;
 import io.tollgate.cluster.HeapAfterGc;
 import io.tollgate.cluster.IdempotencyKey;
+import io.tollgate.core.Totals;
+import io.tollgate.core.UserPolicy;
+import io.tollgate.core.UserState;
 import io.tollgate.observe.PromText;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -58,24 +61,50 @@ class MemoryValveHttpTest {
         assertThat(neverSeen.allowed()).isFalse();
         assertThat(neverSeen.textField("outcome")).isEqualTo("shed");
 
-        assertThat(SIDECAR.post("/api/usage", Map.of("user_id", "shed-check", "api_id", "a", "request_id", "u-2",
-                "bytes", 10)).status()).isEqualTo(200);
+        seedEntry("shed-check");
         Reply known = SIDECAR.post("/api/rate-limits/check", Map.of("user_id", "shed-check", "api_id", "a"));
         assertThat(known.allowed()).as("%s", known).isTrue();
         assertThat(known.textField("outcome")).isEqualTo("allowed");
     }
 
+    /** Gives {@code user} an entry, as its first call before the heap filled up would have. */
+    private static void seedEntry(String user) {
+        UserState fresh = UserState.fresh(java.util.UUID.randomUUID().toString(),
+                UserPolicy.defaults(user).billingCycle().periodAt(java.time.Instant.now()), Totals.ZERO);
+        SIDECAR.tollgate().hazelcast().<String, UserState>getMap(ClusterMember.USERS).set(user, fresh);
+    }
+
     @Test
-    void aUserTheMemberAlreadyCountsIsServed() {
-        // Usage still creates entries (billing needs them): it makes this user one the member counts.
+    void usageOfANeverSeenUserIsShedAndKeepsNothing() {
+        HazelcastInstance hz = SIDECAR.tollgate().hazelcast();
+        Reply r = SIDECAR.post("/api/usage", Map.of("user_id", "shed-usage", "api_id", "a", "request_id", "u-9",
+                "bytes", 10));
+        assertThat(r.status()).as("%s", r).isEqualTo(503);
+        assertThat(r.header("Retry-After")).contains("1");
+        assertThat(r.textField("message")).contains("short of memory");
+        assertThat(hz.getMap(ClusterMember.USERS).containsKey("shed-usage")).as("no entry created").isFalse();
+        assertThat(hz.getMap(ClusterMember.IDEMPOTENCY).containsKey(new IdempotencyKey("usage", "shed-usage", "u-9")))
+                .as("no record kept").isFalse();
+    }
+
+    @Test
+    void aUserTheMemberAlreadyCountsIsServedAndKeepsNoNewRecords() {
+        seedEntry("shed-known");
         Reply usage = SIDECAR.post("/api/usage", Map.of("user_id", "shed-known", "api_id", "a", "request_id", "u-1",
                 "bytes", 10));
         assertThat(usage.status()).as("%s", usage).isEqualTo(200);
+        assertThat(usage.field("recorded").asBoolean()).isTrue();
+        Reply withId = SIDECAR.post("/api/rate-limits/acquire", Map.of("user_id", "shed-known", "api_id", "a",
+                "request_id", "r-known"));
+        assertThat(withId.status()).as("%s", withId).isEqualTo(200);
+        assertThat(SIDECAR.tollgate().hazelcast().getMap(ClusterMember.IDEMPOTENCY)
+                .containsKey(new IdempotencyKey("acquire", "shed-known", "r-known")))
+                .as("the owner keeps no new first answer while it sheds").isFalse();
 
         Reply r = SIDECAR.acquire("shed-known", "a");
         assertThat(r.status()).as("%s", r).isEqualTo(200);
         assertThat(r.textField("outcome")).isEqualTo("allowed");
-        assertThat(SIDECAR.used("shed-known", "minute")).isEqualTo(1);
+        assertThat(SIDECAR.used("shed-known", "minute")).isEqualTo(2);
     }
 
     @Test

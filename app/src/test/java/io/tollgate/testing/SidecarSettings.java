@@ -24,6 +24,8 @@ public final class SidecarSettings {
         values.put("server.port", "0");
         values.put("server.host", "127.0.0.1");
         values.put("tollgate.admin.port", "0");
+        // Needed as soon as a test lists more than one member (withAbsentPeer, several sidecars in one JVM).
+        values.put("tollgate.cluster.secret", "test-cluster-secret-of-at-least-32-characters");
         // A name of its own, so that this member can never merge with another test's.
         values.put("tollgate.cluster.name", "tollgate-test-" + UUID.randomUUID());
         values.put("tollgate.cluster.port", Integer.toString(clusterPort));

@@ -101,6 +101,7 @@ final class TollgateSystem implements SystemUnderTest {
             env.put("TOLLGATE_CLUSTER_MEMBERS", memberList);
             env.put("TOLLGATE_CLUSTER_INTERFACE", "127.0.0.1");
             env.put("TOLLGATE_ADMIN_TOKEN", ADMIN_TOKEN);
+            env.put("TOLLGATE_CLUSTER_SECRET", clusterName + "-secret-of-at-least-32-characters");
             env.put("TOLLGATE_DB_URL", dbUrl);
             env.put("TOLLGATE_DB_USER", dbUser);
             env.put("TOLLGATE_DB_PASSWORD", dbPassword);

@@ -98,6 +98,7 @@ public final class ClusterHarness implements AutoCloseable {
             env.put("TOLLGATE_DB_USER", database.user());
             env.put("TOLLGATE_DB_PASSWORD", "");
             env.put("TOLLGATE_ADMIN_TOKEN", options.adminToken);
+            env.put("TOLLGATE_CLUSTER_SECRET", options.clusterSecret);
             env.put("TOLLGATE_DECISION_TIMEOUT", options.decisionTimeout.toMillis() + "ms");
             env.put("TOLLGATE_DECISION_ON_FAILURE", options.onFailure);
             env.put("TOLLGATE_LEDGER_FLUSH_INTERVAL", options.flushInterval.toMillis() + "ms");

@@ -15,6 +15,8 @@ public final class ClusterOptions {
     int size = 3;
     String clusterName = "chaos-" + UUID.randomUUID().toString().substring(0, 8);
     String adminToken = "chaos-admin-" + UUID.randomUUID();
+    /** The members' shared cluster secret (a stranger test starts a member without it). */
+    String clusterSecret = "chaos-cluster-" + UUID.randomUUID();
     Duration decisionTimeout = Duration.ofMillis(200);
     String onFailure = "closed";
     Duration flushInterval = Duration.ofSeconds(1);
@@ -73,6 +75,10 @@ public final class ClusterOptions {
     public ClusterOptions namePrefix(String prefix) {
         this.namePrefix = prefix;
         return this;
+    }
+
+    public String clusterSecret() {
+        return clusterSecret;
     }
 
     public String adminToken() {
