@@ -21,6 +21,6 @@ public final class Main {
             return;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(tollgate::close, "tollgate-shutdown"));
-        System.out.println("TOLLGATE READY http=" + tollgate.port() + " cluster=" + tollgate.settings().clusterPort());
+        System.out.println("TOLLGATE READY http=" + tollgate.port() + " grpc=" + tollgate.grpcPort() + " cluster=" + tollgate.settings().clusterPort());
     }
 }

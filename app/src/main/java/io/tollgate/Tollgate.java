@@ -21,6 +21,9 @@ import io.tollgate.http.RateLimitService;
 import io.tollgate.http.UsageService;
 import io.tollgate.http.QuotaService;
 import io.tollgate.http.LedgerAdminService;
+import io.tollgate.grpc.EnvoyRateLimitService;
+import io.tollgate.grpc.GrpcSettings;
+import io.helidon.webserver.grpc.GrpcRouting;
 import io.tollgate.ledger.LedgerFlusher;
 import io.tollgate.ledger.LedgerRepository;
 import io.tollgate.ledger.LedgerBases;
@@ -50,6 +53,8 @@ public final class Tollgate implements AutoCloseable {
     private static final java.time.Duration WARM_UP_BUDGET = java.time.Duration.ofSeconds(3);
     /** Helidon's own stop waits at most about twice its grace period (0.5 s) for open connections. */
     private static final java.time.Duration WEB_SERVER_STOP_WITHIN = java.time.Duration.ofSeconds(10);
+    /** The listener that serves Envoy's rate limit service (tollgate.grpc.*). */
+    public static final String GRPC_SOCKET = "grpc";
 
     private final Settings settings;
     private final Database database;
@@ -60,10 +65,12 @@ public final class Tollgate implements AutoCloseable {
     private final WebhookEvents webhookEvents;
     private final WebhookDispatcher dispatcher;
     private final WebServer server;
+    private final GrpcSettings grpcSettings;
 
-    private Tollgate(Settings settings, Database database, HazelcastInstance hz, DecisionService decisions,
+    private Tollgate(GrpcSettings grpcSettings, Settings settings, Database database, HazelcastInstance hz, DecisionService decisions,
                      Observability observability, LedgerFlusher flusher, WebhookEvents webhookEvents,
                      WebhookDispatcher dispatcher, WebServer server) {
+        this.grpcSettings = grpcSettings;
         this.webhookEvents = webhookEvents;
         this.dispatcher = dispatcher;
         this.observability = observability;
@@ -80,6 +87,7 @@ public final class Tollgate implements AutoCloseable {
         Database database = Database.open(settings);
         PolicyRepository policyRepository = new PolicyRepository(database.jdbi(), database.concurrentReaders());
         WebhookSettings webhookSettings = WebhookSettings.from(config);
+        GrpcSettings grpcSettings = GrpcSettings.from(config);
         HazelcastInstance hz = ClusterMember.start(settings);
         // Joined as a lite member. Where the others already make a majority, this member warms up before it takes
         // any partition; otherwise nothing can be counted until it holds data, so it takes it at once.
@@ -160,6 +168,11 @@ public final class Tollgate implements AutoCloseable {
         WebServerConfig.Builder serverConfig = WebServer.builder().config(config.get("server"))
                 .directHandlers(Json.directHandlers());
         observability.install(routing, serverConfig);
+        if (grpcSettings.enabled()) {
+            EnvoyRateLimitService envoy = new EnvoyRateLimitService(decisions, grpcSettings);
+            serverConfig.putSocket(GRPC_SOCKET, socket -> socket.host(grpcSettings.host()).port(grpcSettings.port())
+                    .addRouting(GrpcRouting.builder().intercept(observability.grpcInterceptor()).service(envoy)));
+        }
         WebServer built = serverConfig.routing(routing).build();
         if (warmUpFirst) {
             // Only a member joining a working cluster: the first members of a cluster could not decide these yet.
@@ -174,7 +187,7 @@ public final class Tollgate implements AutoCloseable {
         decisions.warmUp();
         serving.set(true);
         WebServer server = built.start();
-        return new Tollgate(settings, database, hz, decisions, observability, flusher, webhookEvents, dispatcher, server);
+        return new Tollgate(grpcSettings, settings, database, hz, decisions, observability, flusher, webhookEvents, dispatcher, server);
     }
 
     public LedgerFlusher flusher() {
@@ -187,6 +200,11 @@ public final class Tollgate implements AutoCloseable {
 
     public int port() {
         return server.port();
+    }
+
+    /** The port of Envoy's rate limit service over gRPC, or -1 when it is off. */
+    public int grpcPort() {
+        return grpcSettings.enabled() ? server.port(GRPC_SOCKET) : -1;
     }
 
     public HazelcastInstance hazelcast() {

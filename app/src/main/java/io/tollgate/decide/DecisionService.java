@@ -87,6 +87,107 @@ public final class DecisionService implements AutoCloseable {
     }
 
     public DecisionResult acquire(CallRequest call) {
+        return acquire(call, null);
+    }
+
+    /**
+     * Acquires several calls all or nothing, for a front whose one request carries several (Envoy's
+     * descriptors). They are decided one after another in the given order; at the first one not allowed
+     * (denied, failure-closed or shed) the units the earlier ones took are given back (their operations
+     * cancelled at their owners, global units released) and the later ones are not decided: their
+     * results are null. A call whose {@code userId} is null is the API's global limits alone.
+     *
+     * <p>An earlier call admitted by the fail-open policy is not taken back: its owed operation applies
+     * once the cluster answers. An answer replayed for a request_id took nothing now and gives nothing
+     * back. The answers of allowed calls are remembered for their request_ids only when the whole batch is
+     * allowed: a call given back is decided anew when retried, while the denying call's answer is kept as for a
+     * single call.
+     */
+    public List<DecisionResult> acquireAll(List<CallRequest> calls) {
+        Taken taken = new Taken();
+        DecisionResult[] results = new DecisionResult[calls.size()];
+        for (int i = 0; i < results.length; i++) {
+            CallRequest call = calls.get(i);
+            results[i] = call.userId() == null ? acquireGlobal(call, taken) : acquire(call, taken);
+            if (!results[i].decision().allowed()) {
+                taken.giveBack();
+                return java.util.Arrays.asList(results);
+            }
+        }
+        taken.keep();
+        return java.util.Arrays.asList(results);
+    }
+
+    /** One call against the API's global limits only (a descriptor without a user): nothing is billed. */
+    private DecisionResult acquireGlobal(CallRequest call, Taken taken) {
+        long started = System.nanoTime();
+        long deadline = started + settings.decisionTimeout().toNanos();
+        Outcome failure = settings.onFailure() == Settings.FailurePolicy.OPEN ? Outcome.FAILURE_OPEN
+                : Outcome.FAILURE_CLOSED;
+        try {
+            List<Limit> limits = apiPolicy(call.apiId(), policyDeadline(started)).limits();
+            if (limits.isEmpty()) {
+                return new DecisionResult(Decision.unlimited(System.currentTimeMillis()), null, false);
+            }
+            ApiDecision global = ClusterUnavailable.await(EntryProcessorTimer.timed(EntryProcessorTimer.API_ACQUIRE,
+                    () -> apis.submitToKey(call.apiId(), ApiProcessor.acquire(limits, call.cost()))), deadline);
+            if (global.decision().outcome() == Outcome.FAILURE_CLOSED) {
+                throw new ClusterUnavailable("the API's owner is fenced after a freeze", null);
+            }
+            if (global.decision().allowed()) {
+                taken.add(() -> releaseGlobal(call, limits, global), null);
+            }
+            return new DecisionResult(global.decision(), null, false);
+        } catch (ClusterUnavailable e) {
+            return new DecisionResult(Decision.failure(failure, System.currentTimeMillis()), null, false);
+        }
+    }
+
+    /**
+     * What the calls of one {@link #acquireAll} took so far: undo steps, and the request_ids' first
+     * answers to remember once the whole batch is allowed.
+     */
+    private final class Taken {
+        private final java.util.ArrayList<Runnable> undo = new java.util.ArrayList<>(2);
+        private final java.util.ArrayList<Runnable> keep = new java.util.ArrayList<>(2);
+
+        void add(Runnable undoStep, Runnable keepStep) {
+            undo.add(undoStep);
+            if (keepStep != null) {
+                keep.add(keepStep);
+            }
+        }
+
+        void giveBack() {
+            for (int i = undo.size() - 1; i >= 0; i--) {
+                undo.get(i).run();
+            }
+        }
+
+        void keep() {
+            keep.forEach(Runnable::run);
+        }
+    }
+
+    /**
+     * Cancels an acquire that was allowed, at its owner at once (the caller waits for it), or, when the owner
+     * cannot answer now, as an owed operation retried until it can. Then releases the hold on its ticket.
+     */
+    private void cancelTaken(CallRequest call, UserRules.Acquire request, CallerSequence.Ticket ticket) {
+        UserProcessor cancel = new UserProcessor(request, UserProcessor.CANCEL, memory, answerKey(call));
+        try {
+            ClusterUnavailable.await(users.submitToKey(call.userId(), cancel),
+                    System.nanoTime() + settings.decisionTimeout().toNanos());
+        } catch (ClusterUnavailable e) {
+            owed.add(call.userId(), cancel, ticket);
+        } finally {
+            if (ticket != null) {
+                ticket.release();
+            }
+        }
+    }
+
+    private DecisionResult acquire(CallRequest call, Taken taken) {
         long started = System.nanoTime();
         long deadline = started + settings.decisionTimeout().toNanos();
         long policyDeadline = policyDeadline(started);
@@ -125,7 +226,9 @@ public final class DecisionService implements AutoCloseable {
                     if (!global.decision().allowed()) {
                         denials.record(denialKey, call.cost(), global.decision(), System.currentTimeMillis());
                         result = new DecisionResult(global.decision(), policy.tier(), false);
-                        remember(idemKey, result.decision());
+                        if (taken == null) {
+                            remember(idemKey, result.decision());
+                        }
                         listener.decided(DecisionListener.Kind.ACQUIRE, call, result, System.nanoTime() - started);
                         return result;
                     }
@@ -158,7 +261,11 @@ public final class DecisionService implements AutoCloseable {
                 result = new DecisionResult(tighter(decision, global), policy.tier(), false);
                 // The owner kept the user's decision as the first answer already; this caller writes the exact
                 // answer too (the API's window may be tighter), and covers an owner that died before its write ran.
-                remember(idemKey, result.decision());
+                if (taken == null) {
+                    remember(idemKey, result.decision());
+                } else if (decision.allowed()) {
+                    batched(taken, call, request, ticket, global, globalLimits, idemKey, result.decision());
+                }
             }
         } catch (ClusterUnavailable e) {
             result = failurePolicy(call, policy, request, ticket, global, globalLimits, e);
@@ -317,6 +424,25 @@ public final class DecisionService implements AutoCloseable {
         }
         return new DecisionResult(Decision.failure(open ? Outcome.FAILURE_OPEN : Outcome.FAILURE_CLOSED, now),
                 policy.tier(), false);
+    }
+
+    /** Keeps what an allowed acquire of a batch took, so that the batch can give it back or remember it. */
+    private void batched(Taken taken, CallRequest call, UserRules.Acquire request, CallerSequence.Ticket ticket,
+                         ApiDecision global, List<Limit> globalLimits, IdempotencyKey idemKey, Decision answer) {
+        if (ticket != null) {
+            ticket.hold(); // the owner must remember the operation id until the batch is kept or cancelled
+        }
+        taken.add(() -> {
+            cancelTaken(call, request, ticket);
+            if (global != null) {
+                releaseGlobal(call, globalLimits, global);
+            }
+        }, () -> {
+            remember(idemKey, answer);
+            if (ticket != null) {
+                ticket.release();
+            }
+        });
     }
 
     /** Where the first answer to an acquire is kept, or null when the call has no request_id. */

@@ -23,6 +23,7 @@ public final class SidecarSettings {
     private SidecarSettings(String databaseUrl) {
         values.put("server.port", "0");
         values.put("server.host", "127.0.0.1");
+        values.put("tollgate.grpc.port", "0");
         // A name of its own, so that this member can never merge with another test's.
         values.put("tollgate.cluster.name", "tollgate-test-" + UUID.randomUUID());
         values.put("tollgate.cluster.port", Integer.toString(clusterPort));

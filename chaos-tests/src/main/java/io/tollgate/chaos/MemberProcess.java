@@ -113,6 +113,8 @@ public final class MemberProcess implements AutoCloseable {
         env.putAll(overrides);
         env.put("SERVER_HOST", config.httpHost());
         env.put("SERVER_PORT", Integer.toString(config.httpPort()));
+        // Several members share this host: each gets a free gRPC port unless the scenario names one.
+        env.putIfAbsent("TOLLGATE_GRPC_PORT", "0");
         env.put("TOLLGATE_CLUSTER_PORT", Integer.toString(config.clusterPort()));
         env.put("TOLLGATE_CLUSTER_INTERFACE", config.clusterHost());
         try {
