@@ -144,7 +144,9 @@ public final class Tollgate implements AutoCloseable {
         backlog.of(dispatcher);
         HealthService health = new HealthService(hz, database, settings,
                 () -> Map.of("owed_operations", decisions.owedOperations(), "ledger", flusher.status().toJson()));
-        RateLimitService rateLimits = new RateLimitService(decisions, policies, settings.maxBodyBytes());
+        io.tollgate.decide.RateLimitFields.Style headerStyle = io.tollgate.decide.RateLimitFields.Style.parse(
+                config.get("tollgate.http.ratelimit-headers").asString().orElse("both"));
+        RateLimitService rateLimits = new RateLimitService(decisions, policies, settings.maxBodyBytes(), headerStyle);
         HttpRouting.Builder routing = HttpRouting.builder()
                 .register("/api/rate-limits", rateLimits)
                 .register("/api/usage", new UsageService(decisions, settings.maxBodyBytes()))
@@ -169,7 +171,7 @@ public final class Tollgate implements AutoCloseable {
                 .directHandlers(Json.directHandlers());
         observability.install(routing, serverConfig);
         if (grpcSettings.enabled()) {
-            EnvoyRateLimitService envoy = new EnvoyRateLimitService(decisions, grpcSettings);
+            EnvoyRateLimitService envoy = new EnvoyRateLimitService(decisions, grpcSettings, headerStyle);
             serverConfig.putSocket(GRPC_SOCKET, socket -> socket.host(grpcSettings.host()).port(grpcSettings.port())
                     .addRouting(GrpcRouting.builder().intercept(observability.grpcInterceptor()).service(envoy)));
         }

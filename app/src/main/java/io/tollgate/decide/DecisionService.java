@@ -127,7 +127,8 @@ public final class DecisionService implements AutoCloseable {
         try {
             List<Limit> limits = apiPolicy(call.apiId(), policyDeadline(started)).limits();
             if (limits.isEmpty()) {
-                return new DecisionResult(Decision.unlimited(System.currentTimeMillis()), null, false);
+                return new DecisionResult(Decision.unlimited(System.currentTimeMillis()), null, false,
+                        new DecisionResult.Applied(List.of(), List.of(), null, null));
             }
             ApiDecision global = ClusterUnavailable.await(EntryProcessorTimer.timed(EntryProcessorTimer.API_ACQUIRE,
                     () -> apis.submitToKey(call.apiId(), ApiProcessor.acquire(limits, call.cost()))), deadline);
@@ -137,7 +138,8 @@ public final class DecisionService implements AutoCloseable {
             if (global.decision().allowed()) {
                 taken.add(() -> releaseGlobal(call, limits, global), null);
             }
-            return new DecisionResult(global.decision(), null, false);
+            return new DecisionResult(global.decision(), null, false,
+                    new DecisionResult.Applied(List.of(), limits, null, null));
         } catch (ClusterUnavailable e) {
             return new DecisionResult(Decision.failure(failure, System.currentTimeMillis()), null, false);
         }
@@ -208,9 +210,11 @@ public final class DecisionService implements AutoCloseable {
             Decision first = idemKey == null ? null : ClusterUnavailable.await(idempotency.getAsync(idemKey), deadline);
             Decision recentDenial = idemKey == null ? denials.find(denialKey, call.cost(), System.currentTimeMillis()) : null;
             if (first != null) {
-                result = new DecisionResult(first, policy.tier(), true);
+                result = new DecisionResult(first, policy.tier(), true,
+                        DecisionResult.Applied.of(policy, call.apiId(), List.of()));
             } else if (recentDenial != null) {
-                result = new DecisionResult(recentDenial, policy.tier(), false);
+                result = new DecisionResult(recentDenial, policy.tier(), false,
+                        DecisionResult.Applied.of(policy, call.apiId(), List.of()));
             } else {
                 ApiPolicy api = apiPolicy(call.apiId(), policyDeadline);
                 globalLimits = api.limits();
@@ -225,7 +229,8 @@ public final class DecisionService implements AutoCloseable {
                     global = api0;
                     if (!global.decision().allowed()) {
                         denials.record(denialKey, call.cost(), global.decision(), System.currentTimeMillis());
-                        result = new DecisionResult(global.decision(), policy.tier(), false);
+                        result = new DecisionResult(global.decision(), policy.tier(), false,
+                                DecisionResult.Applied.of(policy, call.apiId(), globalLimits));
                         if (taken == null) {
                             remember(idemKey, result.decision());
                         }
@@ -258,7 +263,8 @@ public final class DecisionService implements AutoCloseable {
                     }
                 }
                 // From here the call is decided: nothing below may turn it into a failure-policy answer.
-                result = new DecisionResult(tighter(decision, global), policy.tier(), false);
+                result = new DecisionResult(tighter(decision, global), policy.tier(), false,
+                        new DecisionResult.Applied(request.limits(), globalLimits, request.quota(), request.cycle()));
                 // The owner kept the user's decision as the first answer already; this caller writes the exact
                 // answer too (the API's window may be tighter), and covers an owner that died before its write ran.
                 if (taken == null) {
@@ -308,7 +314,8 @@ public final class DecisionService implements AutoCloseable {
             }
             Decision decision = global != null && !global.allowed() ? global
                     : (global != null && user.allowed() && global.remaining() < user.remaining() ? global : user);
-            result = new DecisionResult(decision, policy.tier(), false);
+            result = new DecisionResult(decision, policy.tier(), false, new DecisionResult.Applied(request.limits(),
+                    api.limits(), request.quota(), request.cycle()));
         } catch (ClusterUnavailable e) {
             Outcome outcome = settings.onFailure() == Settings.FailurePolicy.OPEN ? Outcome.FAILURE_OPEN
                     : Outcome.FAILURE_CLOSED;

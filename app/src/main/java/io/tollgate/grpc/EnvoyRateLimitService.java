@@ -38,10 +38,12 @@ public final class EnvoyRateLimitService implements GrpcService {
 
     private final DecisionService decisions;
     private final GrpcSettings settings;
+    private final RateLimitFields.Style headerStyle;
 
-    public EnvoyRateLimitService(DecisionService decisions, GrpcSettings settings) {
+    public EnvoyRateLimitService(DecisionService decisions, GrpcSettings settings, RateLimitFields.Style headerStyle) {
         this.decisions = decisions;
         this.settings = settings;
+        this.headerStyle = headerStyle;
     }
 
     @Override
@@ -92,7 +94,7 @@ public final class EnvoyRateLimitService implements GrpcService {
         }
         response.setOverallCode(allAllowed ? RateLimitResponse.Code.OK : RateLimitResponse.Code.OVER_LIMIT);
         if (deciding != null) {
-            RateLimitFields.write(deciding, (field, value) -> response.addResponseHeadersToAdd(
+            RateLimitFields.write(deciding, headerStyle, (field, value) -> response.addResponseHeadersToAdd(
                     HeaderValue.newBuilder().setKey(RateLimitFields.NAMES[field]).setValue(value)));
         }
         observer.onNext(response.build());
