@@ -66,10 +66,12 @@ public final class Tollgate implements AutoCloseable {
     private final WebhookDispatcher dispatcher;
     private final WebServer server;
     private final GrpcSettings grpcSettings;
+    private final Map<String, io.helidon.webserver.http.HttpService> mounts;
 
-    private Tollgate(GrpcSettings grpcSettings, Settings settings, Database database, HazelcastInstance hz, DecisionService decisions,
+    private Tollgate(Map<String, io.helidon.webserver.http.HttpService> mounts, GrpcSettings grpcSettings, Settings settings, Database database, HazelcastInstance hz, DecisionService decisions,
                      Observability observability, LedgerFlusher flusher, WebhookEvents webhookEvents,
                      WebhookDispatcher dispatcher, WebServer server) {
+        this.mounts = mounts;
         this.grpcSettings = grpcSettings;
         this.webhookEvents = webhookEvents;
         this.dispatcher = dispatcher;
@@ -147,18 +149,22 @@ public final class Tollgate implements AutoCloseable {
         io.tollgate.decide.RateLimitFields.Style headerStyle = io.tollgate.decide.RateLimitFields.Style.parse(
                 config.get("tollgate.http.ratelimit-headers").asString().orElse("both"));
         RateLimitService rateLimits = new RateLimitService(decisions, policies, settings.maxBodyBytes(), headerStyle);
-        HttpRouting.Builder routing = HttpRouting.builder()
-                .register("/api/rate-limits", rateLimits)
-                .register("/api/usage", new UsageService(decisions, settings.maxBodyBytes()))
-                .register("/api/quotas", new QuotaService(decisions, policies, ledger))
-                .register("/admin/ledger", new LedgerAdminService(hz, ledger,
-                        new LedgerExport(database.jdbi(), settings.closedPeriodGrace().toMillis()), flusher, policies,
-                        settings.adminToken(), settings.maxBodyBytes()))
-                .register("/admin/webhooks", new WebhookService(outbox, targets, dispatcher::refreshSubscriptions,
-                        settings.adminToken(), settings.maxBodyBytes()))
-                .register("/admin", new AdminService(policies, hz, settings.adminToken(), settings.maxBodyBytes(),
-                        settings.opMemoryHorizon().toMillis()))
-                .register("/health", health)
+        Map<String, io.helidon.webserver.http.HttpService> mounts = new java.util.LinkedHashMap<>();
+        mounts.put("/api/rate-limits", rateLimits);
+        mounts.put("/api/usage", new UsageService(decisions, settings.maxBodyBytes()));
+        mounts.put("/api/quotas", new QuotaService(decisions, policies, ledger));
+        mounts.put("/admin/ledger", new LedgerAdminService(hz, ledger,
+                new LedgerExport(database.jdbi(), settings.closedPeriodGrace().toMillis()), flusher, policies,
+                settings.adminToken(), settings.maxBodyBytes()));
+        mounts.put("/admin/webhooks", new WebhookService(outbox, targets, dispatcher::refreshSubscriptions,
+                settings.adminToken(), settings.maxBodyBytes()));
+        mounts.put("/admin", new AdminService(policies, hz, settings.adminToken(), settings.maxBodyBytes(),
+                settings.opMemoryHorizon().toMillis()));
+        mounts.put("/health", health);
+        mounts.put("/openapi", new io.tollgate.http.OpenApiService());
+        HttpRouting.Builder routing = HttpRouting.builder();
+        mounts.forEach((path, service) -> routing.register(path, service));
+        routing
                 .error(HttpException.class, (req, res, e) -> Json.error(res, e.status().code(), null, e.getMessage()))
                 .error(BadRequest.class, (req, res, e) -> Json.error(res, e.status(), e.field(), e.getMessage()))
                 .error(ClusterUnavailable.class, (req, res, e) ->
@@ -189,7 +195,7 @@ public final class Tollgate implements AutoCloseable {
         decisions.warmUp();
         serving.set(true);
         WebServer server = built.start();
-        return new Tollgate(grpcSettings, settings, database, hz, decisions, observability, flusher, webhookEvents, dispatcher, server);
+        return new Tollgate(java.util.Collections.unmodifiableMap(mounts), grpcSettings, settings, database, hz, decisions, observability, flusher, webhookEvents, dispatcher, server);
     }
 
     public LedgerFlusher flusher() {
@@ -202,6 +208,14 @@ public final class Tollgate implements AutoCloseable {
 
     public int port() {
         return server.port();
+    }
+
+    /**
+     * The HTTP services this sidecar serves, by the path they are registered under, in registration order. The
+     * observe feature adds {@code /metrics} and the WebSocket {@code /api/events} beside them.
+     */
+    public Map<String, io.helidon.webserver.http.HttpService> mounts() {
+        return mounts;
     }
 
     /** The port of Envoy's rate limit service over gRPC, or -1 when it is off. */
