@@ -39,7 +39,7 @@ class FrontsArchitectureTest {
     void theCliKnowsOnlyTheWireFormat() {
         ArchRule rule = classes().that().resideInAPackage("io.tollgate.cli..").should().onlyDependOnClassesThat()
                 .resideInAnyPackage("java..", "io.tollgate.cli..", "picocli..", "com.fasterxml.jackson..");
-        assertThat(MAIN.containsType("io.tollgate.cli.Cli")).isTrue();
+        assertThat(MAIN.contain(io.tollgate.cli.Cli.class)).isTrue();
         rule.check(MAIN);
     }
 }
