@@ -2,14 +2,24 @@ package io.tollgate;
 
 import io.helidon.config.Config;
 import io.helidon.logging.common.LogConfig;
+import io.tollgate.cli.Cli;
 import io.tollgate.config.InvalidSettingException;
 
-/** Starts one sidecar: {@code java -jar app/target/tollgate.jar}. */
+/**
+ * {@code java -jar app/target/tollgate.jar} starts one sidecar; with a command ({@code users set alice --tier pro},
+ * {@code --help}) it is the operator's command line instead ({@link Cli}).
+ */
 public final class Main {
     private Main() {
     }
 
     public static void main(String[] args) {
+        if (args.length > 0) {
+            System.exit(Cli.run(args, System.getenv(),
+                    new java.io.PrintWriter(System.out, true, java.nio.charset.StandardCharsets.UTF_8),
+                    new java.io.PrintWriter(System.err, true, java.nio.charset.StandardCharsets.UTF_8)));
+            return;
+        }
         LogConfig.configureRuntime();
         // The JVM-wide Java deserialization filter (META-INF/helidon/serial-config.properties: the classes members
         // exchange in remote failures, with depth and size limits) before the member port or any listener opens.
@@ -24,6 +34,7 @@ public final class Main {
             return;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(tollgate::close, "tollgate-shutdown"));
-        System.out.println("TOLLGATE READY http=" + tollgate.port() + " admin=" + tollgate.adminPort() + " cluster=" + tollgate.settings().clusterPort());
+        System.out.println("TOLLGATE READY http=" + tollgate.port() + " admin=" + tollgate.adminPort() + " grpc=" + tollgate.grpcPort()
+                + " cluster=" + tollgate.settings().clusterPort());
     }
 }

@@ -27,6 +27,9 @@ import io.tollgate.http.RateLimitService;
 import io.tollgate.http.UsageService;
 import io.tollgate.http.QuotaService;
 import io.tollgate.http.LedgerAdminService;
+import io.tollgate.grpc.EnvoyRateLimitService;
+import io.tollgate.grpc.GrpcSettings;
+import io.helidon.webserver.grpc.GrpcRouting;
 import io.tollgate.ledger.LedgerFlusher;
 import io.tollgate.ledger.LedgerRepository;
 import io.tollgate.ledger.LedgerBases;
@@ -58,6 +61,8 @@ public final class Tollgate implements AutoCloseable {
     private static final java.time.Duration WARM_UP_BUDGET = java.time.Duration.ofSeconds(3);
     /** Helidon's own stop waits at most about twice its grace period (0.5 s) for open connections. */
     private static final java.time.Duration WEB_SERVER_STOP_WITHIN = java.time.Duration.ofSeconds(10);
+    /** The listener that serves Envoy's rate limit service (tollgate.grpc.*). */
+    public static final String GRPC_SOCKET = "grpc";
 
     private final Settings settings;
     private final Database database;
@@ -68,10 +73,14 @@ public final class Tollgate implements AutoCloseable {
     private final WebhookEvents webhookEvents;
     private final WebhookDispatcher dispatcher;
     private final WebServer server;
+    private final GrpcSettings grpcSettings;
+    private final Map<String, io.helidon.webserver.http.HttpService> mounts;
 
-    private Tollgate(Settings settings, Database database, HazelcastInstance hz, DecisionService decisions,
+    private Tollgate(Map<String, io.helidon.webserver.http.HttpService> mounts, GrpcSettings grpcSettings, Settings settings, Database database, HazelcastInstance hz, DecisionService decisions,
                      Observability observability, LedgerFlusher flusher, WebhookEvents webhookEvents,
                      WebhookDispatcher dispatcher, WebServer server) {
+        this.mounts = mounts;
+        this.grpcSettings = grpcSettings;
         this.webhookEvents = webhookEvents;
         this.dispatcher = dispatcher;
         this.observability = observability;
@@ -88,6 +97,7 @@ public final class Tollgate implements AutoCloseable {
         Database database = Database.open(settings);
         PolicyRepository policyRepository = new PolicyRepository(database.jdbi(), database.concurrentReaders());
         WebhookSettings webhookSettings = WebhookSettings.from(config);
+        GrpcSettings grpcSettings = GrpcSettings.from(config);
         HazelcastInstance hz = ClusterMember.start(settings);
         // Joined as a lite member. Where the others already make a majority, this member warms up before it takes
         // any partition; otherwise nothing can be counted until it holds data, so it takes it at once.
@@ -144,23 +154,31 @@ public final class Tollgate implements AutoCloseable {
         backlog.of(dispatcher);
         HealthService health = new HealthService(hz, database, settings,
                 () -> Map.of("owed_operations", decisions.owedOperations(), "ledger", flusher.status().toJson()));
-        RateLimitService rateLimits = new RateLimitService(decisions, policies, settings.maxBodyBytes());
+        io.tollgate.decide.RateLimitFields.Style headerStyle = io.tollgate.decide.RateLimitFields.Style.parse(
+                config.get("tollgate.http.ratelimit-headers").asString().orElse("both"));
+        RateLimitService rateLimits = new RateLimitService(decisions, policies, settings.maxBodyBytes(), headerStyle);
         AllowedHosts hosts = new AllowedHosts(settings.allowedHosts());
         BearerToken adminToken = new BearerToken(settings.adminToken());
-        HttpRouting.Builder routing = errors(HttpRouting.builder()
-                .register("/api/rate-limits", rateLimits)
-                .register("/api/usage", new UsageService(decisions, settings.maxBodyBytes()))
-                .register("/api/quotas", new QuotaService(decisions, policies, ledger))
-                .register("/health", health));
-        HttpRouting.Builder adminRouting = errors(HttpRouting.builder()
-                .addFilter(new RequestGuard(hosts))
-                .register("/admin/ledger", new LedgerAdminService(hz, ledger,
-                        new LedgerExport(database.jdbi(), settings.closedPeriodGrace().toMillis()), flusher, policies,
-                        adminToken, settings.maxBodyBytes()))
-                .register("/admin/webhooks", new WebhookService(outbox, targets, dispatcher::refreshSubscriptions,
-                        adminToken, settings.maxBodyBytes()))
-                .register("/admin", new AdminService(policies, hz, adminToken, settings.maxBodyBytes(),
-                        settings.opMemoryHorizon().toMillis())));
+        // The decision listener's services, then the admin listener's.
+        Map<String, io.helidon.webserver.http.HttpService> mounts = new java.util.LinkedHashMap<>();
+        mounts.put("/api/rate-limits", rateLimits);
+        mounts.put("/api/usage", new UsageService(decisions, settings.maxBodyBytes()));
+        mounts.put("/api/quotas", new QuotaService(decisions, policies, ledger));
+        mounts.put("/health", health);
+        mounts.put("/openapi", new io.tollgate.http.OpenApiService());
+        Map<String, io.helidon.webserver.http.HttpService> adminMounts = new java.util.LinkedHashMap<>();
+        adminMounts.put("/admin/ledger", new LedgerAdminService(hz, ledger,
+                new LedgerExport(database.jdbi(), settings.closedPeriodGrace().toMillis()), flusher, policies,
+                adminToken, settings.maxBodyBytes()));
+        adminMounts.put("/admin/webhooks", new WebhookService(outbox, targets, dispatcher::refreshSubscriptions,
+                adminToken, settings.maxBodyBytes()));
+        adminMounts.put("/admin", new AdminService(policies, hz, adminToken, settings.maxBodyBytes(),
+                settings.opMemoryHorizon().toMillis()));
+        HttpRouting.Builder routing = errors(HttpRouting.builder());
+        mounts.forEach(routing::register);
+        HttpRouting.Builder adminRouting = errors(HttpRouting.builder().addFilter(new RequestGuard(hosts)));
+        adminMounts.forEach(adminRouting::register);
+        mounts.putAll(adminMounts);
         WebServerConfig.Builder serverConfig = WebServer.builder().config(config.get("server"))
                 .directHandlers(Json.directHandlers());
         limits(serverConfig, settings.httpLimits());
@@ -172,6 +190,11 @@ public final class Tollgate implements AutoCloseable {
                 .port(settings.adminPort())
                 .directHandlers(Json.directHandlers())
                 .routing(adminRouting));
+        if (grpcSettings.enabled()) {
+            EnvoyRateLimitService envoy = new EnvoyRateLimitService(decisions, grpcSettings, headerStyle);
+            serverConfig.putSocket(GRPC_SOCKET, socket -> socket.host(grpcSettings.host()).port(grpcSettings.port())
+                    .addRouting(GrpcRouting.builder().intercept(observability.grpcInterceptor()).service(envoy)));
+        }
         WebServer built = serverConfig.routing(routing).build();
         if (warmUpFirst) {
             // Only a member joining a working cluster: the first members of a cluster could not decide these yet.
@@ -186,7 +209,7 @@ public final class Tollgate implements AutoCloseable {
         decisions.warmUp();
         serving.set(true);
         WebServer server = built.start();
-        return new Tollgate(settings, database, hz, decisions, observability, flusher, webhookEvents, dispatcher, server);
+        return new Tollgate(java.util.Collections.unmodifiableMap(mounts), grpcSettings, settings, database, hz, decisions, observability, flusher, webhookEvents, dispatcher, server);
     }
 
     /**
@@ -239,6 +262,20 @@ public final class Tollgate implements AutoCloseable {
     /** The port of the admin listener (the /admin API). */
     public int adminPort() {
         return server.port(ADMIN_SOCKET);
+    }
+
+    /**
+     * The HTTP services this sidecar serves on its decision and admin listeners, by the path they are registered
+     * under, in registration order. The observe feature adds {@code /metrics} and the WebSocket {@code /api/events}
+     * beside them.
+     */
+    public Map<String, io.helidon.webserver.http.HttpService> mounts() {
+        return mounts;
+    }
+
+    /** The port of Envoy's rate limit service over gRPC, or -1 when it is off. */
+    public int grpcPort() {
+        return grpcSettings.enabled() ? server.port(GRPC_SOCKET) : -1;
     }
 
     public HazelcastInstance hazelcast() {

@@ -1,5 +1,8 @@
 package io.tollgate.decide;
 
-/** One acquire or check as the HTTP layer validated it. {@code requestId} may be null. */
+/**
+ * One acquire or check as a front validated it. {@code requestId} may be null; {@code userId} is null only in a
+ * batch of {@link DecisionService#acquireAll}, for a call of the API's global limits alone.
+ */
 public record CallRequest(String userId, String apiId, long cost, String requestId) {
 }

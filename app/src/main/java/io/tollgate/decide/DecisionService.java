@@ -90,6 +90,109 @@ public final class DecisionService implements AutoCloseable {
     }
 
     public DecisionResult acquire(CallRequest call) {
+        return acquire(call, null);
+    }
+
+    /**
+     * Acquires several calls all or nothing, for a front whose one request carries several (Envoy's
+     * descriptors). They are decided one after another in the given order; at the first one not allowed
+     * (denied, failure-closed or shed) the units the earlier ones took are given back (their operations
+     * cancelled at their owners, global units released) and the later ones are not decided: their
+     * results are null. A call whose {@code userId} is null is the API's global limits alone.
+     *
+     * <p>An earlier call admitted by the fail-open policy is not taken back: its owed operation applies
+     * once the cluster answers. An answer replayed for a request_id took nothing now and gives nothing
+     * back. The answers of allowed calls are remembered for their request_ids only when the whole batch is
+     * allowed: a call given back is decided anew when retried, while the denying call's answer is kept as for a
+     * single call.
+     */
+    public List<DecisionResult> acquireAll(List<CallRequest> calls) {
+        Taken taken = new Taken();
+        DecisionResult[] results = new DecisionResult[calls.size()];
+        for (int i = 0; i < results.length; i++) {
+            CallRequest call = calls.get(i);
+            results[i] = call.userId() == null ? acquireGlobal(call, taken) : acquire(call, taken);
+            if (!results[i].decision().allowed()) {
+                taken.giveBack();
+                return java.util.Arrays.asList(results);
+            }
+        }
+        taken.keep();
+        return java.util.Arrays.asList(results);
+    }
+
+    /** One call against the API's global limits only (a descriptor without a user): nothing is billed. */
+    private DecisionResult acquireGlobal(CallRequest call, Taken taken) {
+        long started = System.nanoTime();
+        long deadline = started + settings.decisionTimeout().toNanos();
+        Outcome failure = settings.onFailure() == Settings.FailurePolicy.OPEN ? Outcome.FAILURE_OPEN
+                : Outcome.FAILURE_CLOSED;
+        try {
+            List<Limit> limits = apiPolicy(call.apiId(), policyDeadline(started)).limits();
+            if (limits.isEmpty()) {
+                return new DecisionResult(Decision.unlimited(System.currentTimeMillis()), null, false,
+                        new DecisionResult.Applied(List.of(), List.of(), null, null));
+            }
+            ApiDecision global = ClusterUnavailable.await(EntryProcessorTimer.timed(EntryProcessorTimer.API_ACQUIRE,
+                    () -> apis.submitToKey(call.apiId(), ApiProcessor.acquire(limits, call.cost()))), deadline);
+            if (global.decision().outcome() == Outcome.FAILURE_CLOSED) {
+                throw new ClusterUnavailable("the API's owner is fenced after a freeze", null);
+            }
+            if (global.decision().allowed()) {
+                taken.add(() -> releaseGlobal(call, limits, global), null);
+            }
+            return new DecisionResult(global.decision(), null, false,
+                    new DecisionResult.Applied(List.of(), limits, null, null));
+        } catch (ClusterUnavailable e) {
+            return new DecisionResult(Decision.failure(failure, System.currentTimeMillis()), null, false);
+        }
+    }
+
+    /**
+     * What the calls of one {@link #acquireAll} took so far: undo steps, and the request_ids' first
+     * answers to remember once the whole batch is allowed.
+     */
+    private final class Taken {
+        private final java.util.ArrayList<Runnable> undo = new java.util.ArrayList<>(2);
+        private final java.util.ArrayList<Runnable> keep = new java.util.ArrayList<>(2);
+
+        void add(Runnable undoStep, Runnable keepStep) {
+            undo.add(undoStep);
+            if (keepStep != null) {
+                keep.add(keepStep);
+            }
+        }
+
+        void giveBack() {
+            for (int i = undo.size() - 1; i >= 0; i--) {
+                undo.get(i).run();
+            }
+        }
+
+        void keep() {
+            keep.forEach(Runnable::run);
+        }
+    }
+
+    /**
+     * Cancels an acquire that was allowed, at its owner at once (the caller waits for it), or, when the owner
+     * cannot answer now, as an owed operation retried until it can. Then releases the hold on its ticket.
+     */
+    private void cancelTaken(CallRequest call, UserRules.Acquire request, CallerSequence.Ticket ticket) {
+        UserProcessor cancel = new UserProcessor(request, UserProcessor.CANCEL, memory, answerKey(call));
+        try {
+            ClusterUnavailable.await(users.submitToKey(call.userId(), cancel),
+                    System.nanoTime() + settings.decisionTimeout().toNanos());
+        } catch (ClusterUnavailable e) {
+            owed.add(call.userId(), cancel, ticket);
+        } finally {
+            if (ticket != null) {
+                ticket.release();
+            }
+        }
+    }
+
+    private DecisionResult acquire(CallRequest call, Taken taken) {
         long started = System.nanoTime();
         long deadline = started + settings.decisionTimeout().toNanos();
         long policyDeadline = policyDeadline(started);
@@ -117,9 +220,11 @@ public final class DecisionService implements AutoCloseable {
             Decision first = kept == null ? null : kept.decision();
             Decision recentDenial = idemKey == null ? denials.find(denialKey, call.cost(), System.currentTimeMillis()) : null;
             if (first != null) {
-                result = new DecisionResult(first, policy.tier(), true);
+                result = new DecisionResult(first, policy.tier(), true,
+                        DecisionResult.Applied.of(policy, call.apiId(), List.of()));
             } else if (recentDenial != null) {
-                result = new DecisionResult(recentDenial, policy.tier(), false);
+                result = new DecisionResult(recentDenial, policy.tier(), false,
+                        DecisionResult.Applied.of(policy, call.apiId(), List.of()));
             } else {
                 ApiPolicy api = apiPolicy(call.apiId(), policyDeadline);
                 globalLimits = api.limits();
@@ -134,8 +239,11 @@ public final class DecisionService implements AutoCloseable {
                     global = api0;
                     if (!global.decision().allowed()) {
                         denials.record(denialKey, call.cost(), global.decision(), System.currentTimeMillis());
-                        result = new DecisionResult(global.decision(), policy.tier(), false);
-                        remember(idemKey, call, result.decision());
+                        result = new DecisionResult(global.decision(), policy.tier(), false,
+                                DecisionResult.Applied.of(policy, call.apiId(), globalLimits));
+                        if (taken == null) {
+                            remember(idemKey, call, result.decision());
+                        }
                         listener.decided(DecisionListener.Kind.ACQUIRE, call, result, System.nanoTime() - started);
                         return result;
                     }
@@ -165,10 +273,15 @@ public final class DecisionService implements AutoCloseable {
                     }
                 }
                 // From here the call is decided: nothing below may turn it into a failure-policy answer.
-                result = new DecisionResult(tighter(decision, global), policy.tier(), false);
+                result = new DecisionResult(tighter(decision, global), policy.tier(), false,
+                        new DecisionResult.Applied(request.limits(), globalLimits, request.quota(), request.cycle()));
                 // The owner kept the user's decision as the first answer already; this caller writes the exact
                 // answer too (the API's window may be tighter), and covers an owner that died before its write ran.
-                remember(idemKey, call, result.decision());
+                if (taken == null) {
+                    remember(idemKey, call, result.decision());
+                } else if (decision.allowed()) {
+                    batched(taken, call, request, ticket, global, globalLimits, idemKey, result.decision());
+                }
             }
         } catch (ClusterUnavailable e) {
             result = failurePolicy(call, policy, request, ticket, global, globalLimits, e);
@@ -211,7 +324,8 @@ public final class DecisionService implements AutoCloseable {
             }
             Decision decision = global != null && !global.allowed() ? global
                     : (global != null && user.allowed() && global.remaining() < user.remaining() ? global : user);
-            result = new DecisionResult(decision, policy.tier(), false);
+            result = new DecisionResult(decision, policy.tier(), false, new DecisionResult.Applied(request.limits(),
+                    api.limits(), request.quota(), request.cycle()));
         } catch (ClusterUnavailable e) {
             Outcome outcome = settings.onFailure() == Settings.FailurePolicy.OPEN ? Outcome.FAILURE_OPEN
                     : Outcome.FAILURE_CLOSED;
@@ -337,6 +451,25 @@ public final class DecisionService implements AutoCloseable {
         }
         return new DecisionResult(Decision.failure(open ? Outcome.FAILURE_OPEN : Outcome.FAILURE_CLOSED, now),
                 policy.tier(), false);
+    }
+
+    /** Keeps what an allowed acquire of a batch took, so that the batch can give it back or remember it. */
+    private void batched(Taken taken, CallRequest call, UserRules.Acquire request, CallerSequence.Ticket ticket,
+                         ApiDecision global, List<Limit> globalLimits, IdempotencyKey idemKey, Decision answer) {
+        if (ticket != null) {
+            ticket.hold(); // the owner must remember the operation id until the batch is kept or cancelled
+        }
+        taken.add(() -> {
+            cancelTaken(call, request, ticket);
+            if (global != null) {
+                releaseGlobal(call, globalLimits, global);
+            }
+        }, () -> {
+            remember(idemKey, call, answer);
+            if (ticket != null) {
+                ticket.release();
+            }
+        });
     }
 
     /** Where the first answer to an acquire is kept, or null when the call has no request_id. */

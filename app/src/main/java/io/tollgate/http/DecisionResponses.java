@@ -12,20 +12,25 @@ import io.tollgate.core.Decision;
 import io.tollgate.core.Outcome;
 import io.tollgate.decide.CallRequest;
 import io.tollgate.decide.DecisionResult;
+import io.tollgate.decide.RateLimitFields;
 import io.tollgate.observe.Observability;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /**
- * A decision as HTTP: status, the X-RateLimit-* and Retry-After headers, and the JSON body, written field by field
+ * A decision as HTTP: status, the rate-limit headers ({@link RateLimitFields}), and the JSON body, written field by field
  * with Jackson's streaming generator and constant header names and values.
  */
 final class DecisionResponses {
-    private static final HeaderName LIMIT = HeaderNames.create("X-RateLimit-Limit");
-    private static final HeaderName REMAINING = HeaderNames.create("X-RateLimit-Remaining");
-    private static final HeaderName RESET = HeaderNames.create("X-RateLimit-Reset");
-    private static final HeaderName RETRY_AFTER = HeaderNames.RETRY_AFTER;
+    /** {@link RateLimitFields}' header names, by field number. */
+    private static final HeaderName[] FIELDS = new HeaderName[RateLimitFields.NAMES.length];
+
+    static {
+        for (int i = 0; i < FIELDS.length; i++) {
+            FIELDS[i] = i == RateLimitFields.RETRY_AFTER ? HeaderNames.RETRY_AFTER : HeaderNames.create(RateLimitFields.NAMES[i]);
+        }
+    }
     private static final Header POLICY_OPEN = HeaderValues.create("X-Tollgate-Failure-Policy", "open");
     private static final Header POLICY_CLOSED = HeaderValues.create("X-Tollgate-Failure-Policy", "closed");
     private static final Header JSON = HeaderValues.create(HeaderNames.CONTENT_TYPE, "application/json");
@@ -38,7 +43,8 @@ final class DecisionResponses {
     private DecisionResponses() {
     }
 
-    static void send(ServerResponse res, CallRequest call, DecisionResult result, boolean consuming) {
+    static void send(ServerResponse res, CallRequest call, DecisionResult result, boolean consuming,
+                     RateLimitFields.Style headerStyle) {
         Decision d = result.decision();
         int status = 200;
         if (consuming) {
@@ -50,14 +56,7 @@ final class DecisionResponses {
         }
         long resetAt = ceilSeconds(d.resetAtMillis());
         long retryAfter = d.allowed() ? 0 : retryAfterSeconds(d.retryAfterMillis());
-        if (d.limit() > 0) {
-            res.header(LIMIT, Long.toString(d.limit()));
-            res.header(REMAINING, Long.toString(d.remaining()));
-            res.header(RESET, Long.toString(resetAt));
-        }
-        if (!d.allowed()) {
-            res.header(RETRY_AFTER, Long.toString(retryAfter));
-        }
+        RateLimitFields.write(result, headerStyle, (field, value) -> res.header(FIELDS[field], value));
         boolean failure = d.outcome() == Outcome.FAILURE_OPEN || d.outcome() == Outcome.FAILURE_CLOSED;
         if (failure) {
             res.header(d.outcome() == Outcome.FAILURE_OPEN ? POLICY_OPEN : POLICY_CLOSED);

@@ -14,6 +14,7 @@ import io.tollgate.core.UserPolicy;
 import io.tollgate.core.UserState;
 import io.tollgate.decide.CallRequest;
 import io.tollgate.decide.DecisionService;
+import io.tollgate.decide.RateLimitFields;
 import io.tollgate.policy.PolicyStore;
 
 import java.util.ArrayList;
@@ -28,11 +29,14 @@ public final class RateLimitService implements HttpService {
     private final DecisionService decisions;
     private final PolicyStore policies;
     private final int maxBodyBytes;
+    private final RateLimitFields.Style headerStyle;
 
-    public RateLimitService(DecisionService decisions, PolicyStore policies, int maxBodyBytes) {
+    public RateLimitService(DecisionService decisions, PolicyStore policies, int maxBodyBytes,
+                            RateLimitFields.Style headerStyle) {
         this.decisions = decisions;
         this.policies = policies;
         this.maxBodyBytes = maxBodyBytes;
+        this.headerStyle = headerStyle;
     }
 
     @Override
@@ -45,12 +49,12 @@ public final class RateLimitService implements HttpService {
 
     private void acquire(ServerRequest req, ServerResponse res) {
         CallRequest call = CallBody.parse(Json.bytes(req, maxBodyBytes));
-        DecisionResponses.send(res, call, decisions.acquire(call), true);
+        DecisionResponses.send(res, call, decisions.acquire(call), true, headerStyle);
     }
 
     private void check(ServerRequest req, ServerResponse res) {
         CallRequest call = CallBody.parse(Json.bytes(req, maxBodyBytes));
-        DecisionResponses.send(res, call, decisions.check(call), false);
+        DecisionResponses.send(res, call, decisions.check(call), false, headerStyle);
     }
 
     private void listAll(ServerRequest req, ServerResponse res) {

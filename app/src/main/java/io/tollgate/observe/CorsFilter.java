@@ -24,7 +24,7 @@ final class CorsFilter implements Filter {
     private static final HeaderName ORIGIN = HeaderNames.ORIGIN;
     private static final HeaderName REQUEST_METHOD = HeaderNames.ACCESS_CONTROL_REQUEST_METHOD;
     private static final HeaderName VARY = HeaderNames.create("Vary");
-    private static final String EXPOSED = "X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset, Retry-After, "
+    private static final String EXPOSED = "X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset, Retry-After, RateLimit, RateLimit-Policy, "
             + "X-Trace-Id, traceresponse, X-Tollgate-Failure-Policy";
     private static final String ALLOWED_METHODS = "GET, POST, PUT, DELETE, OPTIONS";
     private static final String ALLOWED_HEADERS = "Content-Type, Authorization, traceparent, tracestate";

@@ -24,6 +24,12 @@ public final class MetricNames {
     /** tollgate_http_response_size_bytes{route} summary. */
     public static final String HTTP_RESPONSE_SIZE = "tollgate.http.response.size";
 
+    // gRPC (Envoy's rate limit service)
+    /** tollgate_grpc_requests_total{method,code} counter: calls by full method name and gRPC status code. */
+    public static final String GRPC_REQUESTS = "tollgate.grpc.requests";
+    /** tollgate_grpc_request_duration_seconds{method} histogram. */
+    public static final String GRPC_DURATION = "tollgate.grpc.request.duration";
+
     // Decisions
     /** tollgate_decisions_total{kind,outcome,tier,api} counter. */
     public static final String DECISIONS = "tollgate.decisions";

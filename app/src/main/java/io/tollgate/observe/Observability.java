@@ -127,6 +127,11 @@ public final class Observability implements AutoCloseable {
                 .addRouting(WsRouting.builder().endpoint("/api/events", events));
     }
 
+    /** The gRPC front's interceptor: a SERVER span per call, child of the caller's context, and its metrics. */
+    public io.grpc.ServerInterceptor grpcInterceptor() {
+        return new GrpcObserver(tracing, meters);
+    }
+
     /** Gives the collectors access to the decision path once it exists. */
     public void attach(DecisionService decisions) {
         this.decisions = decisions;

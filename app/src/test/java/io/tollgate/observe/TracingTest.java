@@ -87,6 +87,27 @@ class TracingTest {
     }
 
     @Test
+    void aGrpcCallIsAServerSpanUnderTheCallersContext() {
+        String traceId = "5bf92f3577b34da6a3ce929d0e0e4737";
+        try (io.tollgate.grpc.EnvoyClient client = new io.tollgate.grpc.EnvoyClient(sidecar.tollgate.grpcPort())) {
+            client.shouldRateLimit(io.tollgate.grpc.EnvoyClient.request("tollgate",
+                    io.tollgate.grpc.EnvoyClient.descriptor("user_id", "traced-grpc", "api_id", "traced-api")),
+                    "00-" + traceId + "-" + CALLER_SPAN + "-01");
+        }
+        String method = "envoy.service.ratelimit.v3.RateLimitService/ShouldRateLimit";
+        List<Span> spans = awaitSpans(s -> s.stream().anyMatch(x -> x.getName().equals(method))
+                && s.stream().anyMatch(x -> hex(x.getTraceId()).equals(traceId) && x.getName().equals("tollgate decide acquire")));
+        Span server = spans.stream().filter(x -> x.getName().equals(method)).findFirst().orElseThrow();
+        assertThat(server.getKind()).isEqualTo(Span.SpanKind.SPAN_KIND_SERVER);
+        assertThat(hex(server.getTraceId())).isEqualTo(traceId);
+        assertThat(hex(server.getParentSpanId())).isEqualTo(CALLER_SPAN);
+        assertThat(attribute(server, "rpc.system")).isEqualTo("grpc");
+        Span decision = spans.stream().filter(x -> hex(x.getTraceId()).equals(traceId)
+                && x.getName().equals("tollgate decide acquire")).findFirst().orElseThrow();
+        assertThat(decision.getParentSpanId()).isEqualTo(server.getSpanId());
+    }
+
+    @Test
     void aRequestWithoutTraceparentStartsANewSampledTrace() {
         HttpResponse<String> res = sidecar.check("traced-user-2", "traced-api");
         String traceId = res.headers().firstValue("X-Trace-Id").orElseThrow();
@@ -105,7 +126,8 @@ class TracingTest {
     }
 
     private static Optional<Span> decision(List<Span> spans) {
-        return spans.stream().filter(s -> s.getName().equals("tollgate decide acquire")).findFirst();
+        return spans.stream().filter(s -> s.getName().equals("tollgate decide acquire")
+                && hex(s.getTraceId()).equals(TRACE_ID)).findFirst();
     }
 
     private static List<Span> awaitSpans(java.util.function.Predicate<List<Span>> done) {

@@ -26,6 +26,7 @@ public final class SidecarSettings {
         values.put("tollgate.admin.port", "0");
         // Needed as soon as a test lists more than one member (withAbsentPeer, several sidecars in one JVM).
         values.put("tollgate.cluster.secret", "test-cluster-secret-of-at-least-32-characters");
+        values.put("tollgate.grpc.port", "0");
         // A name of its own, so that this member can never merge with another test's.
         values.put("tollgate.cluster.name", "tollgate-test-" + UUID.randomUUID());
         values.put("tollgate.cluster.port", Integer.toString(clusterPort));

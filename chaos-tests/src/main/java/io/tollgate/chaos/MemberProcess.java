@@ -115,6 +115,8 @@ public final class MemberProcess implements AutoCloseable {
         env.put("SERVER_PORT", Integer.toString(config.httpPort()));
         env.put("TOLLGATE_ADMIN_HOST", config.httpHost());
         env.put("TOLLGATE_ADMIN_PORT", Integer.toString(config.adminPort()));
+        // Several members share this host: each gets a free gRPC port unless the scenario names one.
+        env.putIfAbsent("TOLLGATE_GRPC_PORT", "0");
         env.put("TOLLGATE_CLUSTER_PORT", Integer.toString(config.clusterPort()));
         env.put("TOLLGATE_CLUSTER_INTERFACE", config.clusterHost());
         try {
