@@ -96,6 +96,7 @@ final class TollgateSystem implements SystemUnderTest {
             env.put("SERVER_HOST", "127.0.0.1");
             env.put("SERVER_PORT", Integer.toString(FreePorts.take()));
             env.put("TOLLGATE_ADMIN_PORT", Integer.toString(FreePorts.take()));
+            env.put("TOLLGATE_GRPC_PORT", Integer.toString(FreePorts.take()));
             env.put("TOLLGATE_CLUSTER_NAME", clusterName);
             env.put("TOLLGATE_CLUSTER_PORT", Integer.toString(clusterPorts.get(i)));
             env.put("TOLLGATE_CLUSTER_MEMBERS", memberList);
