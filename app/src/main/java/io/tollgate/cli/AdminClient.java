@@ -39,21 +39,30 @@ final class AdminClient {
         }
     }
 
+    /** The admin listener (paths under /admin) and the decision listener (everything else). */
     private final URI base;
+    private final URI apiBase;
     private final String token;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    AdminClient(String baseUrl, String token) {
-        String b = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
-        try {
-            this.base = URI.create(b);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--url is not a URL: " + baseUrl);
-        }
-        if (base.getScheme() == null || base.getHost() == null) {
-            throw new IllegalArgumentException("--url must be an http(s) URL such as http://127.0.0.1:8080");
-        }
+    AdminClient(String baseUrl, String apiUrl, String token) {
+        this.base = uri("--url", baseUrl);
+        this.apiBase = uri("--api-url", apiUrl);
         this.token = token;
+    }
+
+    private static URI uri(String option, String url) {
+        String b = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+        URI u;
+        try {
+            u = URI.create(b);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(option + " is not a URL: " + url);
+        }
+        if (u.getScheme() == null || u.getHost() == null) {
+            throw new IllegalArgumentException(option + " must be an http(s) URL such as http://127.0.0.1:9901");
+        }
+        return u;
     }
 
     static String segment(String value) {
@@ -106,7 +115,8 @@ final class AdminClient {
     }
 
     private HttpRequest.Builder request(String path) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60));
+        URI listener = path.startsWith("/admin") ? base : apiBase;
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(listener + path)).timeout(Duration.ofSeconds(60));
         if (token != null && !token.isEmpty()) {
             b.header("Authorization", "Bearer " + token);
         }

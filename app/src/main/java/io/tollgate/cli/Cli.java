@@ -41,11 +41,18 @@ public final class Cli {
     public static final int USAGE = 2;
     public static final int UNREACHABLE = 3;
     /** The sidecar the CLI talks to when neither --url nor TOLLGATE_URL names one: the local admin address. */
-    public static final String DEFAULT_URL = "http://127.0.0.1:8080";
+    public static final String DEFAULT_URL = "http://127.0.0.1:9901";
+    /** Where check, acquire and the limit listings go when neither --api-url nor TOLLGATE_API_URL names it. */
+    public static final String DEFAULT_API_URL = "http://127.0.0.1:8080";
 
     @Option(names = "--url", scope = ScopeType.INHERIT, paramLabel = "URL",
-            description = "The sidecar's base URL (default: $TOLLGATE_URL, else " + DEFAULT_URL + ").")
+            description = "The sidecar's admin URL (default: $TOLLGATE_URL, else " + DEFAULT_URL + ").")
     String url;
+
+    @Option(names = "--api-url", scope = ScopeType.INHERIT, paramLabel = "URL",
+            description = "The sidecar's decision API URL, for check, acquire and listings (default: $TOLLGATE_API_URL,"
+                    + " else " + DEFAULT_API_URL + ").")
+    String apiUrl;
 
     @Option(names = "--token-file", scope = ScopeType.INHERIT, paramLabel = "FILE",
             description = "A file holding the admin token (default: $TOLLGATE_ADMIN_TOKEN).")
@@ -105,7 +112,8 @@ public final class Cli {
         } else {
             token = env.getOrDefault("TOLLGATE_ADMIN_TOKEN", "");
         }
-        return new AdminClient(base, token);
+        String api = apiUrl != null ? apiUrl : env.getOrDefault("TOLLGATE_API_URL", DEFAULT_API_URL);
+        return new AdminClient(base, api, token);
     }
 
     Output output() {

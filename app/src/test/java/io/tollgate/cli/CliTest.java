@@ -36,8 +36,8 @@ class CliTest {
     }
 
     private static Run run(String... args) {
-        return runWith(Map.of("TOLLGATE_URL", "http://127.0.0.1:" + SIDECAR.port(),
-                "TOLLGATE_ADMIN_TOKEN", SIDECAR.adminToken()), args);
+        return runWith(Map.of("TOLLGATE_URL", "http://127.0.0.1:" + SIDECAR.tollgate().adminPort(),
+                "TOLLGATE_API_URL", "http://127.0.0.1:" + SIDECAR.port(), "TOLLGATE_ADMIN_TOKEN", SIDECAR.adminToken()), args);
     }
 
     private static Run runWith(Map<String, String> env, String... args) {
@@ -142,7 +142,7 @@ class CliTest {
         assertThat(unreachable.code()).as("%s", unreachable).isEqualTo(Cli.UNREACHABLE);
 
         String wrong = "wrong-token-" + System.nanoTime();
-        Run badToken = runWith(Map.of("TOLLGATE_ADMIN_TOKEN", wrong), "--url", "http://127.0.0.1:" + SIDECAR.port(),
+        Run badToken = runWith(Map.of("TOLLGATE_ADMIN_TOKEN", wrong), "--url", "http://127.0.0.1:" + SIDECAR.tollgate().adminPort(),
                 "cluster", "members");
         assertThat(badToken.code()).isEqualTo(Cli.REFUSED);
         assertThat(badToken.err()).contains("401");
@@ -150,7 +150,7 @@ class CliTest {
 
         Path tokenFile = dir.resolve("token");
         Files.writeString(tokenFile, SIDECAR.adminToken() + "\n");
-        Run withFile = runWith(Map.of(), "--url", "http://127.0.0.1:" + SIDECAR.port(), "--token-file",
+        Run withFile = runWith(Map.of(), "--url", "http://127.0.0.1:" + SIDECAR.tollgate().adminPort(), "--token-file",
                 tokenFile.toString(), "cluster", "members", "--json");
         assertThat(withFile.code()).as("%s", withFile).isZero();
         assertThat(withFile.out() + withFile.err()).doesNotContain(SIDECAR.adminToken());
