@@ -41,6 +41,8 @@ final class AdmissionNodeContext extends DefaultNodeContext {
     private static final Logger LOG = Logger.getLogger(AdmissionNodeContext.class.getName());
     private final MemberAdmission admission;
     private final JoinProof proof;
+    /** The UUID this member's current proof was made for (its UUID changes when it merges after a split). */
+    private static final String PROVEN_UUID_ATTRIBUTE = "tollgate.join.uuid";
 
     AdmissionNodeContext(MemberAdmission admission, JoinProof proof) {
         this.admission = admission;
@@ -66,7 +68,14 @@ final class AdmissionNodeContext extends DefaultNodeContext {
                         t.setDaemon(true);
                         return t;
                     });
-                    renewal.scheduleAtFixedRate(() -> renewOwnProof(node), 1, 1, TimeUnit.MINUTES);
+                    // Checked every second: a merge after a split gives this member a new UUID (and a new local member
+                    // carrying the old proof) without calling beforeJoin again, and its next join request must prove the
+                    // new one. Otherwise renewed every minute.
+                    renewal.scheduleWithFixedDelay(() -> {
+                        if (staleOwnProof(node)) {
+                            renewOwnProof(node);
+                        }
+                    }, 1, 1, TimeUnit.SECONDS);
                 }
             }
 
@@ -100,9 +109,19 @@ final class AdmissionNodeContext extends DefaultNodeContext {
         };
     }
 
+    /** True when this member's proof names another UUID than its own now, or is a minute old. */
+    private static boolean staleOwnProof(Node node) {
+        var local = node.getLocalMember();
+        String at = local.getAttribute(JoinProof.TIME_ATTRIBUTE);
+        String provenFor = local.getAttribute(PROVEN_UUID_ATTRIBUTE);
+        return at == null || !node.getThisUuid().toString().equals(provenFor)
+                || System.currentTimeMillis() - Long.parseLong(at) > TimeUnit.MINUTES.toMillis(1);
+    }
+
     private void renewOwnProof(Node node) {
         long now = System.currentTimeMillis();
         var local = node.getLocalMember();
+        local.setAttribute(PROVEN_UUID_ATTRIBUTE, node.getThisUuid().toString());
         local.setAttribute(JoinProof.TIME_ATTRIBUTE, Long.toString(now));
         local.setAttribute(JoinProof.PROOF_ATTRIBUTE, proof.prove(node.getThisUuid(), node.getThisAddress().toString(), now));
     }
