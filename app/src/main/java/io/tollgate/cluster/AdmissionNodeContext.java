@@ -28,7 +28,7 @@ import java.util.logging.Logger;
  * <p>Design note. A joiner is admitted only when all of these hold, each checked on the master:
  * <ol>
  * <li>its claimed address is in {@code tollgate.cluster.members} ({@link MemberAdmission});</li>
- * <li>it proves it knows the cluster secret ({@link JoinProof}: an HMAC over its UUID, claimed address and a time,
+ * <li>it proves it knows the cluster secret ({@link JoinProof}: an HMAC over its claimed address and a time,
  * in its member attributes), whenever a secret is configured (always with more than one member);</li>
  * <li>the connection its request came on, where the master has one for that address, comes from the claimed host:
  * a member may claim only an address of the machine it runs on.</li>
@@ -95,7 +95,7 @@ final class AdmissionNodeContext extends DefaultNodeContext {
                     refuse(address, "not in tollgate.cluster.members");
                 }
                 if (proof.required() && joinMessage instanceof JoinRequest request) {
-                    String why = proof.refusal(request.getUuid(), address.toString(), request.getAttributes(),
+                    String why = proof.refusal(address.toString(), request.getAttributes(),
                             System.currentTimeMillis());
                     if (why != null) {
                         refuse(address, why);
@@ -123,7 +123,7 @@ final class AdmissionNodeContext extends DefaultNodeContext {
         var local = node.getLocalMember();
         local.setAttribute(PROVEN_UUID_ATTRIBUTE, node.getThisUuid().toString());
         local.setAttribute(JoinProof.TIME_ATTRIBUTE, Long.toString(now));
-        local.setAttribute(JoinProof.PROOF_ATTRIBUTE, proof.prove(node.getThisUuid(), node.getThisAddress().toString(), now));
+        local.setAttribute(JoinProof.PROOF_ATTRIBUTE, proof.prove(node.getThisAddress().toString(), now));
     }
 
     private static void refuse(Address address, String why) {

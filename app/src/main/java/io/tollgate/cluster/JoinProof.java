@@ -7,15 +7,16 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.Map;
-import java.util.UUID;
 
 /**
  * A member's proof that it knows the cluster secret ({@code tollgate.cluster.secret}), carried in its join request
- * as two member attributes: a time and HMAC-SHA256(secret, uuid | address | time). The secret itself never crosses
- * the wire. The master checks it before it admits a joiner ({@link AdmissionNodeContext}): the proof binds the
- * joiner's own UUID and claimed address, so a proof copied from another member's request names that member, not
- * the copier, and a proof older than {@link #FRESH_FOR_MILLIS} is refused. With no secret (one configured member)
- * there is nothing to prove and nothing is checked.
+ * as two member attributes: a time and HMAC-SHA256(secret, address | time). The secret itself never crosses the
+ * wire. The master checks it before it admits a joiner ({@link AdmissionNodeContext}): the proof binds the joiner's
+ * claimed address, so a proof copied from another member's request names that member's address (and the master
+ * also requires the connection to come from the claimed host), and a proof older than {@link #FRESH_FOR_MILLIS} is
+ * refused. It does not bind the member's UUID: Hazelcast gives a member a new UUID when it merges back after a split
+ * or a freeze and sends the join request at once, with the attributes it had. With no secret (one configured
+ * member) there is nothing to prove and nothing is checked.
  */
 public final class JoinProof {
     static final String TIME_ATTRIBUTE = "tollgate.join.at";
@@ -33,19 +34,19 @@ public final class JoinProof {
         return secret.length > 0;
     }
 
-    String prove(UUID uuid, String address, long at) {
+    String prove(String address, long at) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(secret, "HmacSHA256"));
-            byte[] tag = mac.doFinal((uuid + "|" + address + "|" + at).getBytes(StandardCharsets.UTF_8));
+            byte[] tag = mac.doFinal((address + "|" + at).getBytes(StandardCharsets.UTF_8));
             return Base64.getEncoder().encodeToString(tag);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
         }
     }
 
-    /** Why {@code attributes} do not prove that their member, {@code uuid} at {@code address}, knows the secret; null when they do. */
-    String refusal(UUID uuid, String address, Map<String, String> attributes, long now) {
+    /** Why {@code attributes} do not prove that their member at {@code address} knows the secret; null when they do. */
+    String refusal(String address, Map<String, String> attributes, long now) {
         String at = attributes == null ? null : attributes.get(TIME_ATTRIBUTE);
         String proof = attributes == null ? null : attributes.get(PROOF_ATTRIBUTE);
         if (at == null || proof == null) {
@@ -60,7 +61,7 @@ public final class JoinProof {
         if (Math.abs(now - time) > FRESH_FOR_MILLIS) {
             return "its cluster secret proof is " + (now - time) / 1000 + " s old (clocks apart, or a replay)";
         }
-        byte[] expected = prove(uuid, address, time).getBytes(StandardCharsets.US_ASCII);
+        byte[] expected = prove(address, time).getBytes(StandardCharsets.US_ASCII);
         if (!MessageDigest.isEqual(expected, proof.getBytes(StandardCharsets.US_ASCII))) {
             return "its cluster secret proof does not match (TOLLGATE_CLUSTER_SECRET differs)";
         }
